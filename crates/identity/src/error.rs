@@ -137,7 +137,7 @@ impl IdError {
                 format!("号码长度不正确：有 {} 位，身份号码应为 18 位（旧号码 15 位）", self.length)
             }
             IdErrorKind::Char => format!("第 {pos} 位字符“{found}”不合法"),
-            IdErrorKind::Date => format!("第 {pos} 位起的出生日期不是有效日期"),
+            IdErrorKind::Date => format!("出生日期不是有效日期（第 {pos} 位）"),
             IdErrorKind::Check => format!(
                 "校验码错误：第 {pos} 位应为“{}”，实际为“{found}”",
                 self.expected.unwrap_or('?')

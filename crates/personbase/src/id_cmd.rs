@@ -1,0 +1,226 @@
+//! `personbase id check` and `personbase id upgrade`: identity numbers from a file or
+//! standard input, one per line.
+//!
+//! Exit codes: 0 every line valid, 1 some line invalid, 2 usage or system error. A closed
+//! output pipe (`| head`) ends the command quietly with the status so far.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, ErrorKind, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use personbase_identity::{Check, check, upgrade_15};
+
+/// What `personbase id` can do.
+#[derive(Debug, clap::Subcommand)]
+pub enum IdCommand {
+    /// 检查身份号码：每行一个号码，输出每个号码的类型、出生日期、性别、地区和问题
+    Check {
+        /// 输入文件，每行一个号码；省略时读标准输入
+        file: Option<PathBuf>,
+        /// 输出格式：json 每行一个 JSON 对象；table 中文表格
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// 把 15 位身份号码升级为 18 位；18 位号码原样输出（已规范化）
+    Upgrade {
+        /// 输入文件，每行一个号码；省略时读标准输入
+        file: Option<PathBuf>,
+    },
+}
+
+/// Output format of `id check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per line.
+    Json,
+    /// A readable table in Chinese.
+    Table,
+}
+
+/// Runs an `id` subcommand; `today` decides whether a birth date lies in the future.
+pub fn run(cmd: IdCommand, today: NaiveDate) -> anyhow::Result<ExitCode> {
+    let (file, mode) = match cmd {
+        IdCommand::Check { file, format } => (file, Mode::Check(format)),
+        IdCommand::Upgrade { file } => (file, Mode::Upgrade),
+    };
+    let input: Box<dyn Read> = match &file {
+        Some(path) => {
+            Box::new(File::open(path).with_context(|| format!("cannot open {}", path.display()))?)
+        }
+        None => Box::new(io::stdin().lock()),
+    };
+    let stdout = io::stdout().lock();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout);
+
+    let outcome = process(BufReader::with_capacity(1 << 16, input), &mut out, mode, today)
+        .and_then(|all_valid| Ok(out.flush().map(|()| all_valid)?));
+    match outcome {
+        Ok(all_valid) => Ok(status(all_valid)),
+        Err(Failure::Output(e)) if e.kind() == ErrorKind::BrokenPipe => Ok(ExitCode::from(1)),
+        Err(Failure::Output(e)) => Err(anyhow::Error::new(e).context("cannot write output")),
+        Err(Failure::Input(e)) => Err(anyhow::Error::new(e).context("cannot read input")),
+    }
+}
+
+fn status(all_valid: bool) -> ExitCode {
+    if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Check(Format),
+    Upgrade,
+}
+
+enum Failure {
+    Input(io::Error),
+    Output(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Output(e)
+    }
+}
+
+/// Reads every line and writes its result; `Ok(true)` when every line was valid.
+fn process(
+    mut input: impl BufRead,
+    out: &mut impl Write,
+    mode: Mode,
+    today: NaiveDate,
+) -> Result<bool, Failure> {
+    let mut all_valid = true;
+    let mut line = Vec::with_capacity(64);
+    let mut number = 0usize;
+    if mode == Mode::Check(Format::Table) {
+        table_header(out)?;
+    }
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line).map_err(Failure::Input)? == 0 {
+            break;
+        }
+        number += 1;
+        let text = String::from_utf8_lossy(trim_newline(&line));
+        let valid = match mode {
+            Mode::Check(format) => {
+                let report = check(&text, today);
+                match format {
+                    Format::Json => {
+                        serde_json::to_writer(&mut *out, &report).map_err(io::Error::from)?;
+                        out.write_all(b"\n")?;
+                    }
+                    Format::Table => table_row(out, &report)?,
+                }
+                report.is_valid()
+            }
+            Mode::Upgrade => match upgrade_15(&text) {
+                Ok(upgraded) => {
+                    out.write_all(upgraded.as_bytes())?;
+                    out.write_all(b"\n")?;
+                    true
+                }
+                Err(e) => {
+                    // Keep lines aligned with the input: an empty line, the reason on stderr.
+                    out.write_all(b"\n")?;
+                    eprintln!("第 {number} 行：{}（{}）", e.message_zh(), e.code());
+                    false
+                }
+            },
+        };
+        all_valid &= valid;
+    }
+    Ok(all_valid)
+}
+
+fn trim_newline(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Display width: CJK and other wide characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+fn cell(out: &mut impl Write, s: &str, columns: usize) -> io::Result<()> {
+    write!(out, "{s}{:pad$}  ", "", pad = columns.saturating_sub(width(s)))
+}
+
+const COLUMNS: [(&str, usize); 6] =
+    [("号码", 20), ("结果", 6), ("类型", 16), ("出生日期", 10), ("性别", 4), ("地区", 24)];
+
+fn table_header(out: &mut impl Write) -> io::Result<()> {
+    for (title, columns) in COLUMNS {
+        cell(out, title, columns)?;
+    }
+    writeln!(out, "说明")
+}
+
+fn table_row(out: &mut impl Write, c: &Check) -> io::Result<()> {
+    let shown: String = c.normalized.as_deref().unwrap_or(&c.input).chars().take(20).collect();
+    let birth = c.birth_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let cells = [
+        shown.as_str(),
+        if c.is_valid() { "有效" } else { "无效" },
+        c.kind.map_or("未识别", |k| k.name_zh()),
+        birth.as_str(),
+        c.gender.map_or("", |g| g.name_zh()),
+        c.region_name.as_deref().unwrap_or(""),
+    ];
+    for (value, (_, columns)) in cells.iter().zip(COLUMNS) {
+        cell(out, value, columns)?;
+    }
+    let notes: Vec<String> = c
+        .errors
+        .iter()
+        .map(|f| format!("错误：{}", f.message))
+        .chain(c.warnings.iter().map(|f| format!("提示：{}", f.message)))
+        .collect();
+    writeln!(out, "{}", notes.join("；"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_lines(input: &str, mode: Mode) -> (String, bool) {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let mut out = Vec::new();
+        let ok = process(input.as_bytes(), &mut out, mode, today).ok().unwrap();
+        (String::from_utf8(out).unwrap(), ok)
+    }
+
+    #[test]
+    fn check_writes_one_json_object_per_line() {
+        let (out, ok) = run_lines("11010519491231002X\r\n123\n", Mode::Check(Format::Json));
+        let lines: Vec<serde_json::Value> =
+            out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["valid"], true);
+        assert_eq!(lines[0]["birth_date"], "1949-12-31");
+        assert_eq!(lines[0]["gender"], "female");
+        assert_eq!(lines[0]["region_name"], "北京市朝阳区");
+        assert_eq!(lines[1]["errors"][0]["code"], "id.length");
+        assert!(!ok);
+    }
+
+    #[test]
+    fn upgrade_keeps_lines_aligned() {
+        let (out, ok) = run_lines("110105491231002\nabc\n11010519491231002x\n", Mode::Upgrade);
+        assert_eq!(out, "11010519491231002X\n\n11010519491231002X\n");
+        assert!(!ok);
+    }
+
+    #[test]
+    fn table_has_a_chinese_header() {
+        let (out, ok) = run_lines("11010519491231002X\n", Mode::Check(Format::Table));
+        assert!(out.starts_with("号码"));
+        assert!(out.contains("有效"));
+        assert!(ok);
+    }
+}
