@@ -107,13 +107,17 @@ fn eighteen(b: &[u8]) -> Result<Recognised, IdError> {
         return Err(IdError::check(18, char::from(expected), char::from(b[17])));
     }
 
-    let kind = match &b[..6] {
-        [b'9', ..] => NumberKind::ForeignPermanentResidence2023,
-        b"810000" | b"820000" => NumberKind::HongKongMacaoResidencePermit,
-        b"830000" => NumberKind::TaiwanResidencePermit,
+    Ok(Recognised { kind: kind_of_18(b), text, len: 18 })
+}
+
+/// The kind of a valid 18-digit number, from its first six digits.
+pub(crate) fn kind_of_18(b: &[u8]) -> NumberKind {
+    match b.get(..6) {
+        Some([b'9', ..]) => NumberKind::ForeignPermanentResidence2023,
+        Some(b"810000" | b"820000") => NumberKind::HongKongMacaoResidencePermit,
+        Some(b"830000") => NumberKind::TaiwanResidencePermit,
         _ => NumberKind::Citizen18,
-    };
-    Ok(Recognised { kind, text, len: 18 })
+    }
 }
 
 /// The position of a date error: `start` is the 1-based position of the date,
@@ -127,8 +131,14 @@ fn date_error(at: usize, start: usize, year_len: usize) -> IdError {
 }
 
 /// A 15-digit citizen number of the 1989 standard, upgraded to 18 characters.
+///
+/// A leading 9 is refused: no division code starts with 9, and the upgraded number
+/// would read as a foreigner's 2023 permanent residence number.
 fn fifteen(b: &[u8]) -> Result<Recognised, IdError> {
     expect_digits(b, 0..15)?;
+    if b[0] == b'9' {
+        return Err(IdError::char_at(1, '9'));
+    }
     let year = 1900 + num(&b[6..8]);
     check_date(year, num(&b[8..10]), num(&b[10..12])).map_err(|at| date_error(at, 7, 2))?;
 

@@ -39,7 +39,7 @@ impl SocialSecurityNumber {
 
     pub(crate) fn from_recognised(r: Recognised) -> Result<Self, IdError> {
         let kind = match r.kind {
-            NumberKind::Citizen15 => NumberKind::Citizen18,
+            NumberKind::Citizen15 => crate::recognise::kind_of_18(&r.text),
             k if k.is_ssn() => k,
             k => return Err(IdError::not_ssn(k)),
         };
