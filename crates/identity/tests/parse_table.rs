@@ -1,6 +1,12 @@
 //! `SocialSecurityNumber::parse` as a table: one line per input class, each with the
 //! exact values or error code and position it must give.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a broken fixture should fail the test loudly"
+)]
+
 use chrono::NaiveDate;
 use personbase_identity::{Gender, NumberKind, SocialSecurityNumber, upgrade_15};
 
@@ -8,13 +14,16 @@ fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
-/// input → (normalised, kind, birth date, gender, division)
+/// input, normalised, kind, birth date, gender, division.
+type Accepted =
+    (&'static str, &'static str, NumberKind, Option<NaiveDate>, Option<Gender>, Option<u32>);
+
 #[test]
 fn accepted_inputs() {
     use Gender::{Female, Male};
     use NumberKind::*;
     #[rustfmt::skip]
-    let cases: &[(&str, &str, NumberKind, Option<NaiveDate>, Option<Gender>, Option<u32>)] = &[
+    let cases: &[Accepted] = &[
         // GB 11643-1999's published example, and its 15-digit form.
         ("11010519491231002X", "11010519491231002X", Citizen18, date(1949, 12, 31), Some(Female), Some(110105)),
         ("110105491231002", "11010519491231002X", Citizen18, date(1949, 12, 31), Some(Female), Some(110105)),

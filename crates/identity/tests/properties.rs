@@ -1,6 +1,12 @@
 //! Property tests: valid numbers round-trip, and the check character catches every
 //! single-digit change.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a broken fixture should fail the test loudly"
+)]
+
 use personbase_identity::{NumberKind, SocialSecurityNumber, check};
 use proptest::prelude::*;
 
