@@ -1,1 +1,93 @@
-//! placeholder, replaced in this change
+//! Storage of PersonBase: the only crate that writes SQL.
+//!
+//! [`Store`] opens the database (SQLite through sqlx; see [`Store::open`]), runs the ordered
+//! migrations of `migrations/sqlite`, and offers the operations the HTTP server and the
+//! command line call. Each operation that writes runs in one transaction that takes the write
+//! lock first: it loads the person's situation, asks the rules of [`personbase_domain::rules`],
+//! writes the outcome, and appends the audit journal entries (see [`journal`]), all before
+//! commit. A refusal of a proposed change is journaled too, in its own transaction, and
+//! returned as [`StoreError::Refused`].
+//!
+//! Invariants:
+//! - nothing is written without its journal entry in the same transaction;
+//! - a database error is never turned into "not found"; a row that no longer parses is
+//!   [`StoreError::Corrupt`] naming its table, row and field;
+//! - no operation writes the registry snapshot except [`Store::load_registry_csv`] (R2.16);
+//! - time comes from the store's [`Clock`], never from the system directly;
+//! - `tracing` events carry ids only, never a name, number, address or phone.
+//!
+//! The backend-specific code is in the private `db` module; the SQL elsewhere is portable to
+//! PostgreSQL (placeholders `$1`, no `INSERT OR REPLACE`, `RETURNING` for new ids).
+
+mod apply;
+mod auth;
+mod business;
+mod cards;
+mod db;
+mod error;
+pub mod journal;
+mod lifecycle;
+mod people;
+mod reference;
+mod registry;
+mod request_rows;
+mod requests;
+mod rows;
+mod situation;
+mod verify;
+
+use std::sync::Arc;
+
+use personbase_domain::{Clock, Policy};
+
+pub use auth::ApiKey;
+pub use error::{Result, StoreError};
+pub use journal::JournalEntry;
+pub use people::{PersonDetails, PersonQuery};
+pub use registry::REGISTRY_CSV_HEADER;
+pub use requests::ActorRef;
+pub use verify::{FaultKind, JournalFault, VerifyReport};
+
+/// The store: a connection pool, the province's policy and the clock. Cheap to clone; every
+/// clone shares the pool.
+#[derive(Clone)]
+pub struct Store {
+    pool: db::Pool,
+    policy: Arc<Policy>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the database at `url` and brings its schema up to date.
+    ///
+    /// `url` is `sqlite://path/to/file.db?mode=rwc` (created when missing; WAL journal) or
+    /// `sqlite::memory:` (one connection, gone when the store is dropped). Foreign keys are
+    /// enforced. Fails with [`StoreError::Database`] when the database cannot be opened and
+    /// [`StoreError::Migration`] when a migration fails.
+    pub async fn open(url: &str, policy: Policy, clock: Arc<dyn Clock>) -> Result<Store> {
+        let pool = db::connect(url).await?;
+        tracing::info!("store opened");
+        Ok(Store { pool, policy: Arc::new(policy), clock })
+    }
+
+    /// The province's policy the rules read.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The clock every operation takes "now" and "today" from.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,236 @@
+//! The life of a request after it was opened: sign-offs (R2.2, R2.3), the person's
+//! confirmation (R2.4), rejection and withdrawal. The step that completes a request runs
+//! `recheck_before_effect` and applies the change in the same transaction.
+
+use chrono::{DateTime, Utc};
+use personbase_domain::request::{ConfirmationChannel, Progress};
+use personbase_domain::rules::recheck_before_effect;
+use personbase_domain::{
+    Agency, ChangeRequest, Confirmation, Operator, PersonId, Refusal, RequestId,
+};
+use serde_json::{Value, json};
+
+use crate::Store;
+use crate::apply::apply_request;
+use crate::db::{Tx, begin_write};
+use crate::error::{Result, StoreError};
+use crate::journal::{self, Entry};
+use crate::reference::{acting, agency_in, operator_in};
+use crate::request_rows::{request_in, update_request};
+use crate::requests::signed_entry;
+use crate::situation;
+
+impl Store {
+    /// `by` signs `request` for their agency. Refused (and journaled as `change.refused`)
+    /// when their agency has no step, has signed, or its turn has not come (R2.3). The last
+    /// sign-off rechecks the record and applies the change (`change.effective`); a recheck
+    /// that fails refuses the sign-off and leaves the request waiting.
+    pub async fn sign_off(&self, by: &Operator, request: RequestId) -> Result<ChangeRequest> {
+        let now = self.clock.now();
+        let mut tx = begin_write(&self.pool).await?;
+        let (operator, agency) = acting(&mut tx, by).await?;
+        let mut current = request_in(&mut tx, request).await?;
+
+        let progress = match current.sign_off(&operator, &agency, now) {
+            Ok(progress) => progress,
+            Err(refusal) => {
+                tx.rollback().await?;
+                return Err(self
+                    .refuse_step(&operator, &agency, &current, "sign_off", refusal)
+                    .await);
+            }
+        };
+        journal::append(&mut tx, now, signed_entry(&operator, &agency, &current)).await?;
+        if progress == Progress::Ready
+            && let Err(refusal) =
+                self.take_effect(&mut tx, &mut current, Some((&operator, &agency)), now).await?
+        {
+            tx.rollback().await?;
+            return Err(self.refuse_step(&operator, &agency, &current, "sign_off", refusal).await);
+        }
+        update_request(&mut tx, &current).await?;
+        tx.commit().await?;
+        tracing::info!(
+            request = request.0,
+            agency = agency.id.0,
+            state = current.state.code(),
+            "signed off"
+        );
+        Ok(current)
+    }
+
+    /// An agency that must sign rejects `request` with `comment`; journaled as
+    /// `change.rejected`.
+    pub async fn reject_request(
+        &self,
+        by: &Operator,
+        request: RequestId,
+        comment: &str,
+    ) -> Result<ChangeRequest> {
+        if comment.trim().is_empty() {
+            return Err(StoreError::invalid("comment", "驳回须填写理由"));
+        }
+        let now = self.clock.now();
+        let mut tx = begin_write(&self.pool).await?;
+        let (operator, agency) = acting(&mut tx, by).await?;
+        let mut current = request_in(&mut tx, request).await?;
+        if let Err(refusal) = current.reject(&operator, &agency, comment.trim().to_owned(), now) {
+            tx.rollback().await?;
+            return Err(self.refuse_step(&operator, &agency, &current, "reject", refusal).await);
+        }
+        let entry = Entry {
+            operator: Some(operator.id),
+            agency: Some(agency.id),
+            action: "change.rejected",
+            person: Some(current.person),
+            request: Some(current.id),
+            before: Value::Null,
+            after: json!({ "state": current.state }),
+            reason: comment.trim().to_owned(),
+        };
+        journal::append(&mut tx, now, entry).await?;
+        update_request(&mut tx, &current).await?;
+        tx.commit().await?;
+        tracing::info!(request = request.0, agency = agency.id.0, "request rejected");
+        Ok(current)
+    }
+
+    /// Records the person's answer to `request` (R2.4); its moment is taken from the store's
+    /// clock. On the portal (`ConfirmationChannel::SelfService`) `person` must be the
+    /// request's person; at a counter the channel names the operator, who must exist. An
+    /// acceptance rechecks and applies the change; a refusal ends the request. Journaled as
+    /// `change.confirmed` (or `change.rejected` when the person declines).
+    pub async fn confirm_request(
+        &self,
+        request: RequestId,
+        mut confirmation: Confirmation,
+        person: Option<PersonId>,
+    ) -> Result<ChangeRequest> {
+        let now = self.clock.now();
+        confirmation.at = now;
+        let mut tx = begin_write(&self.pool).await?;
+        let mut current = request_in(&mut tx, request).await?;
+        let recorder = match &confirmation.channel {
+            ConfirmationChannel::SelfService => {
+                if person != Some(current.person) {
+                    return Err(StoreError::Unauthorized);
+                }
+                None
+            }
+            ConfirmationChannel::Counter { operator, .. } => {
+                if person.is_some_and(|p| p != current.person) {
+                    return Err(StoreError::Unauthorized);
+                }
+                let operator = operator_in(&mut tx, *operator).await?;
+                let agency = agency_in(&mut tx, operator.agency).await?;
+                Some((operator, agency))
+            }
+        };
+        let by = recorder.as_ref().map(|(o, a)| (o, a));
+
+        let accepted = confirmation.accepted;
+        let answer = json!(confirmation);
+        let progress = match current.confirm(confirmation) {
+            Ok(progress) => progress,
+            Err(refusal) => {
+                tx.rollback().await?;
+                let entry = step_entry(by, &current, "confirm");
+                return Err(self.refuse(entry, refusal).await);
+            }
+        };
+        let entry = Entry {
+            operator: by.map(|(o, _)| o.id),
+            agency: by.map(|(_, a)| a.id),
+            action: if accepted { "change.confirmed" } else { "change.rejected" },
+            person: Some(current.person),
+            request: Some(current.id),
+            before: Value::Null,
+            after: answer,
+            reason: if accepted { "person confirmed" } else { "person declined" }.to_owned(),
+        };
+        journal::append(&mut tx, now, entry).await?;
+        if progress == Progress::Ready
+            && let Err(refusal) = self.take_effect(&mut tx, &mut current, by, now).await?
+        {
+            tx.rollback().await?;
+            let entry = step_entry(by, &current, "confirm");
+            return Err(self.refuse(entry, refusal).await);
+        }
+        update_request(&mut tx, &current).await?;
+        tx.commit().await?;
+        tracing::info!(request = request.0, state = current.state.code(), "confirmation recorded");
+        Ok(current)
+    }
+
+    /// The agency that made `request` withdraws it; journaled as `change.withdrawn`.
+    pub async fn withdraw_request(
+        &self,
+        by: &Operator,
+        request: RequestId,
+    ) -> Result<ChangeRequest> {
+        let now = self.clock.now();
+        let mut tx = begin_write(&self.pool).await?;
+        let (operator, agency) = acting(&mut tx, by).await?;
+        let mut current = request_in(&mut tx, request).await?;
+        if let Err(refusal) = current.withdraw(&agency, now) {
+            tx.rollback().await?;
+            return Err(self.refuse_step(&operator, &agency, &current, "withdraw", refusal).await);
+        }
+        let entry = Entry {
+            operator: Some(operator.id),
+            agency: Some(agency.id),
+            action: "change.withdrawn",
+            person: Some(current.person),
+            request: Some(current.id),
+            before: Value::Null,
+            after: json!({ "state": current.state }),
+            reason: String::new(),
+        };
+        journal::append(&mut tx, now, entry).await?;
+        update_request(&mut tx, &current).await?;
+        tx.commit().await?;
+        tracing::info!(request = request.0, agency = agency.id.0, "request withdrawn");
+        Ok(current)
+    }
+
+    /// Rechecks the record (R2.12, stale values, occupied number) and applies the request.
+    /// `Ok(Err(refusal))` when the recheck refuses; the caller rolls back.
+    async fn take_effect(
+        &self,
+        tx: &mut Tx,
+        request: &mut ChangeRequest,
+        by: Option<(&Operator, &Agency)>,
+        at: DateTime<Utc>,
+    ) -> Result<Result<(), Refusal>> {
+        let loaded = situation::load(tx, request.person, request.changes.ssn.as_ref()).await?;
+        if let Err(refusal) = recheck_before_effect(&self.policy, &loaded.situation(), request) {
+            return Ok(Err(refusal));
+        }
+        apply_request(tx, &loaded.person, request, by, at).await?;
+        Ok(Ok(()))
+    }
+
+    async fn refuse_step(
+        &self,
+        operator: &Operator,
+        agency: &Agency,
+        request: &ChangeRequest,
+        attempt: &str,
+        refusal: Refusal,
+    ) -> StoreError {
+        self.refuse(step_entry(Some((operator, agency)), request, attempt), refusal).await
+    }
+}
+
+/// The journal entry of a refused step on `request`.
+fn step_entry(by: Option<(&Operator, &Agency)>, request: &ChangeRequest, attempt: &str) -> Entry {
+    Entry {
+        operator: by.map(|(o, _)| o.id),
+        agency: by.map(|(_, a)| a.id),
+        action: "change.refused",
+        person: Some(request.person),
+        request: Some(request.id),
+        after: json!({ "step": attempt }),
+        ..Entry::default()
+    }
+}

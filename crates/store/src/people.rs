@@ -1,0 +1,299 @@
+//! Person records: entry (R2.7, R2.8 through `decide_entry`), look-ups, the journaled view of
+//! unmasked data (R4.2), and the record with everything attached.
+
+use chrono::NaiveDate;
+use personbase_domain::rules::{InputSource, decide_entry};
+use personbase_domain::{
+    Agency, Card, ChangeRequest, Enrolment, NewPerson, Operator, Person, PersonId, PersonName,
+    PersonStatus, SpecialBusiness, Transaction,
+};
+use personbase_identity::SocialSecurityNumber;
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::Row;
+
+use crate::Store;
+use crate::db::{begin_read, begin_write, date_text, time_text};
+use crate::error::{Result, StoreError};
+use crate::journal::{self, Entry};
+use crate::reference::acting;
+use crate::rows::{self, AGENCY_COLUMNS, ENROLMENT_COLUMNS, PERSON_COLUMNS, REQUEST_COLUMNS};
+use crate::situation::{self, person_id_by_ssn, person_in, registry_in};
+
+/// A search for persons: by number, or by name with an optional birth date.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonQuery {
+    /// The exact number; when given, name and birth date are ignored.
+    pub ssn: Option<SocialSecurityNumber>,
+    /// The exact name.
+    pub name: Option<PersonName>,
+    /// The birth date, to narrow a name.
+    pub birth_date: Option<NaiveDate>,
+    /// At most this many results (0 means the default, 50; at most 500).
+    pub limit: u32,
+}
+
+/// A person with everything attached, for the record's page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PersonDetails {
+    /// The record.
+    pub person: Person,
+    /// Every enrolment, active or closed.
+    pub enrolments: Vec<Enrolment>,
+    /// The agencies that hold the enrolments, transactions and special businesses, and the
+    /// agency that entered the record.
+    pub agencies: Vec<Agency>,
+    /// Transactions in transit (R2.12).
+    pub in_transit: Vec<Transaction>,
+    /// Active special businesses (R2.11).
+    pub specials: Vec<SpecialBusiness>,
+    /// Cards in any state.
+    pub cards: Vec<Card>,
+    /// Change requests still open (shown as pending, R2.2).
+    pub open_requests: Vec<ChangeRequest>,
+}
+
+impl Store {
+    /// Enters a new person. `decide_entry` runs inside the write transaction with the
+    /// registry record and the current holder of the number; the registry's values are
+    /// stored where they differ (R2.8), the difference journaled as `person.registry_differs`.
+    /// Journaled as `person.created`. A refusal is journaled as `person.refused` and returned
+    /// as [`StoreError::Refused`].
+    pub async fn enter_person(
+        &self,
+        by: &Operator,
+        entry: NewPerson,
+        source: InputSource,
+        reason: &str,
+    ) -> Result<Person> {
+        let now = self.clock.now();
+        let mut tx = begin_write(&self.pool).await?;
+        let (operator, agency) = acting(&mut tx, by).await?;
+        let registry = registry_in(&mut tx, &entry.ssn).await?;
+        let taken = person_id_by_ssn(&mut tx, &entry.ssn).await?;
+
+        let decision = decide_entry(
+            &self.policy,
+            self.clock.today(),
+            &operator,
+            &entry,
+            source,
+            registry.as_ref(),
+            taken,
+        );
+        let plan = match decision {
+            Ok(plan) => plan,
+            Err(refusal) => {
+                tx.rollback().await?;
+                let attempt = json!({ "entry": entry, "source": source });
+                let journaled = Entry {
+                    operator: Some(operator.id),
+                    agency: Some(agency.id),
+                    action: "person.refused",
+                    after: attempt,
+                    ..Entry::default()
+                };
+                return Err(self.refuse(journaled, refusal).await);
+            }
+        };
+
+        let new = plan.person;
+        let (Some(gender), Some(birth_date)) = (new.gender, new.birth_date) else {
+            return Err(StoreError::invalid("gender", "请录入性别和出生日期"));
+        };
+        let row = sqlx::query(
+            "INSERT INTO persons (ssn, name, gender, birth_date, ethnicity, household_address, \
+             household_type, home_address, phone, status, merged_into, entered_by, version, \
+             created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, 1, $12, $12) RETURNING id",
+        )
+        .bind(new.ssn.as_str())
+        .bind(new.name.as_str())
+        .bind(gender.code())
+        .bind(date_text(birth_date))
+        .bind(new.ethnicity.code())
+        .bind(new.household_address.as_str())
+        .bind(new.household_type.code())
+        .bind(new.home_address.as_ref().map(|a| a.as_str().to_owned()))
+        .bind(new.phone.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(PersonStatus::Active.code())
+        .bind(agency.id.0)
+        .bind(time_text(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let person = Person {
+            id: PersonId(row.try_get("id")?),
+            ssn: new.ssn,
+            name: new.name,
+            gender,
+            birth_date,
+            ethnicity: new.ethnicity,
+            household_address: new.household_address,
+            household_type: new.household_type,
+            home_address: new.home_address,
+            phone: new.phone,
+            status: PersonStatus::Active,
+            entered_by: agency.id,
+            version: 1,
+        };
+
+        let created = Entry {
+            operator: Some(operator.id),
+            agency: Some(agency.id),
+            action: "person.created",
+            person: Some(person.id),
+            before: Value::Null,
+            after: json!({ "person": person, "source": source, "rules": plan.rules }),
+            reason: reason.to_owned(),
+            ..Entry::default()
+        };
+        journal::append(&mut tx, now, created).await?;
+        if !plan.registry_differences.is_empty() {
+            let differs =
+                registry_differs(&operator, &agency, person.id, &plan.registry_differences);
+            journal::append(&mut tx, now, Entry { action: "person.registry_differs", ..differs })
+                .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(person = person.id.0, operator = operator.id.0, "person entered");
+        Ok(person)
+    }
+
+    /// Person `id`; [`StoreError::NotFound`] when there is none.
+    pub async fn person(&self, id: PersonId) -> Result<Person> {
+        let mut conn = self.pool.acquire().await?;
+        person_in(&mut conn, id).await
+    }
+
+    /// The record holding `ssn`, if any.
+    pub async fn person_by_ssn(&self, ssn: &SocialSecurityNumber) -> Result<Option<Person>> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE ssn = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(ssn.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::person).transpose()
+    }
+
+    /// Persons matching `query`, by id. An empty query is [`StoreError::Invalid`].
+    pub async fn search_persons(&self, query: &PersonQuery) -> Result<Vec<Person>> {
+        let limit = i64::from(match query.limit {
+            0 => 50,
+            n => n.min(500),
+        });
+        let rows = if let Some(ssn) = &query.ssn {
+            let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE ssn = $1");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ssn.as_str()).fetch_all(&self.pool).await?
+        } else if let Some(name) = &query.name {
+            let sql = format!(
+                "SELECT {PERSON_COLUMNS} FROM persons WHERE name = $1 \
+                 AND ($2 IS NULL OR birth_date = $2) ORDER BY id LIMIT $3"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(name.as_str())
+                .bind(query.birth_date.map(date_text))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+        } else {
+            return Err(StoreError::invalid("query", "请输入社会保障号码或姓名"));
+        };
+        rows.iter().map(rows::person).collect()
+    }
+
+    /// The full record for `by`, who states why; journaled as `person.viewed` with the reason
+    /// (R4.2). An empty reason is [`StoreError::Invalid`].
+    pub async fn view_unmasked(&self, by: &Operator, id: PersonId, reason: &str) -> Result<Person> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid("reason", "查看完整信息须填写理由"));
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        let (operator, agency) = acting(&mut tx, by).await?;
+        let person = person_in(&mut tx, id).await?;
+        let viewed = Entry {
+            operator: Some(operator.id),
+            agency: Some(agency.id),
+            action: "person.viewed",
+            person: Some(id),
+            reason: reason.trim().to_owned(),
+            ..Entry::default()
+        };
+        journal::append(&mut tx, self.clock.now(), viewed).await?;
+        tx.commit().await?;
+        tracing::info!(person = id.0, operator = operator.id.0, "unmasked record viewed");
+        Ok(person)
+    }
+
+    /// The person with enrolments, agencies, transactions in transit, special businesses,
+    /// cards and open requests, read in one consistent snapshot.
+    pub async fn person_details(&self, id: PersonId) -> Result<PersonDetails> {
+        let mut tx = begin_read(&self.pool).await?;
+        let loaded = situation::load(&mut tx, id, None).await?;
+
+        let sql =
+            format!("SELECT {ENROLMENT_COLUMNS} FROM enrolments WHERE person_id = $1 ORDER BY id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *tx).await?;
+        let enrolments = rows.iter().map(rows::enrolment).collect::<Result<Vec<_>>>()?;
+
+        let sql = format!(
+            "SELECT {REQUEST_COLUMNS} FROM change_requests WHERE person_id = $1 \
+             AND state IN ('draft', 'waiting_for_signoff', 'waiting_for_person') ORDER BY id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *tx).await?;
+        let open_requests = rows.iter().map(rows::request).collect::<Result<Vec<_>>>()?;
+
+        let mut agencies = loaded.agencies;
+        let extra: Vec<i64> = open_requests
+            .iter()
+            .flat_map(|r| r.steps.iter().map(|s| s.agency.0))
+            .filter(|a| !agencies.iter().any(|known| known.id.0 == *a))
+            .collect();
+        for agency_id in extra {
+            let sql = format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = $1");
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(agency_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = row {
+                let agency = rows::agency(&row)?;
+                if !agencies.contains(&agency) {
+                    agencies.push(agency);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(PersonDetails {
+            person: loaded.person,
+            enrolments,
+            agencies,
+            in_transit: loaded.in_transit,
+            specials: loaded.specials,
+            cards: loaded.cards,
+            open_requests,
+        })
+    }
+}
+
+/// The journal entry for values that differed from the registry (R2.8): before is what was
+/// read or typed, after is the registry's value that was stored.
+pub(crate) fn registry_differs(
+    operator: &Operator,
+    agency: &Agency,
+    person: PersonId,
+    differences: &[personbase_domain::FieldDiff],
+) -> Entry {
+    let before: serde_json::Map<String, Value> =
+        differences.iter().map(|d| (d.field.code().to_owned(), json!(d.before))).collect();
+    let after: serde_json::Map<String, Value> =
+        differences.iter().map(|d| (d.field.code().to_owned(), json!(d.after))).collect();
+    Entry {
+        operator: Some(operator.id),
+        agency: Some(agency.id),
+        action: "person.registry_differs",
+        person: Some(person),
+        before: Value::Object(before),
+        after: Value::Object(after),
+        reason: "registry-prevails".to_owned(),
+        ..Entry::default()
+    }
+}
