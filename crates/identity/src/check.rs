@@ -11,7 +11,7 @@ use crate::error::{IdError, IdErrorKind};
 use crate::gender::Gender;
 use crate::kind::NumberKind;
 use crate::nationality::Nationality;
-use crate::normalise::{Normalisation, normalise};
+use crate::normalise::{Normalisation, with_normalised};
 use crate::recognise::{Recognised, recognise};
 
 /// One error or warning: a stable code, a Chinese message, and a position if one is wrong.
@@ -94,33 +94,40 @@ pub fn check(input: &str, today: NaiveDate) -> Check {
         normalizations: Vec::new(),
     };
 
-    let normalised = match normalise(input) {
-        Ok(n) => n,
+    let outcome = with_normalised(input, |text, applied| match recognise(text) {
+        Ok(r) => Ok((r, applied)),
+        Err(e) => Err((e, text.to_string(), applied)),
+    });
+    let (recognised, mut applied) = match outcome {
         Err(e) => {
             c.errors.push(e.into());
             return c;
         }
-    };
-    let mut applied = normalised.applied;
-    let recognised = match recognise(&normalised.text) {
-        Ok(r) => r,
-        Err(e) => {
+        Ok(Err((e, text, applied))) => {
             c.normalizations = applied.iter().map(Normalisation::code).collect();
-            c.normalized = Some(normalised.text.into_owned());
+            c.normalized = Some(text);
             c.errors.push(e.into());
             return c;
         }
+        Ok(Ok(found)) => found,
     };
     if recognised.kind == NumberKind::Citizen15 {
         applied.insert(Normalisation::Upgraded15);
     }
-    c.normalizations = applied.iter().map(Normalisation::code).collect();
+    if !applied.is_empty() {
+        c.normalizations = applied.iter().map(Normalisation::code).collect();
+    }
     c.kind = Some(recognised.kind);
-    c.normalized = Some(String::from_utf8_lossy(recognised.as_bytes()).into_owned());
+    c.normalized = Some(ascii(recognised.as_bytes()));
 
     explain(&mut c, &recognised, today);
     c.valid = c.errors.is_empty();
     c
+}
+
+/// An owned string of ASCII bytes (recognised numbers hold nothing else).
+fn ascii(b: &[u8]) -> String {
+    std::str::from_utf8(b).unwrap_or_default().to_string()
 }
 
 fn digits(b: &[u8]) -> u32 {
@@ -199,7 +206,13 @@ fn citizen_region(c: &mut Check, code: u32, kind: NumberKind) {
 /// Division code and its full name as of `year`, with a warning when the table does not
 /// know the code in that year.
 fn region(c: &mut Check, code: u32, year: i32) {
-    c.region_code = Some(format!("{code:06}"));
+    let mut text = [b'0'; 6];
+    let mut rest = code.min(999_999);
+    for slot in text.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    c.region_code = Some(ascii(&text));
     if let Some(full) = division::full_name(code, year) {
         c.region_name = Some(full);
         return;

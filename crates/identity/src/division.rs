@@ -28,12 +28,27 @@ impl Period {
     }
 }
 
-fn table() -> &'static [Period] {
-    static TABLE: OnceLock<Vec<Period>> = OnceLock::new();
+/// The periods sorted by code, with a compact copy of the codes for cache-friendly
+/// search and the first index of each province (the first two digits).
+struct Table {
+    periods: Vec<Period>,
+    codes: Vec<u32>,
+    by_province: [u32; 101],
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut rows: Vec<Period> = DATA.lines().filter_map(parse_line).collect();
-        rows.sort_by_key(|p| (p.code, p.start, p.end));
-        rows
+        let mut periods: Vec<Period> = DATA.lines().filter_map(parse_line).collect();
+        periods.retain(|p| p.code < 1_000_000);
+        periods.sort_by_key(|p| (p.code, p.start, p.end));
+        let codes: Vec<u32> = periods.iter().map(|p| p.code).collect();
+        let mut by_province = [0u32; 101];
+        for (province, slot) in by_province.iter_mut().enumerate() {
+            let first = codes.partition_point(|&c| c < province as u32 * 10_000);
+            *slot = u32::try_from(first).unwrap_or(u32::MAX);
+        }
+        Table { periods, codes, by_province }
     })
 }
 
@@ -57,9 +72,15 @@ fn parse_line(line: &'static str) -> Option<Period> {
 /// Every period of `code`, oldest first; empty for an unknown code.
 pub fn periods(code: u32) -> &'static [Period] {
     let t = table();
-    let lo = t.partition_point(|p| p.code < code);
-    let hi = lo + t[lo..].partition_point(|p| p.code == code);
-    &t[lo..hi]
+    let province = (code / 10_000).min(99) as usize;
+    let lo = t.by_province[province] as usize;
+    let hi = (t.by_province[province + 1] as usize).min(t.codes.len());
+    let Some(codes) = t.codes.get(lo..hi) else {
+        return &[];
+    };
+    let first = lo + codes.partition_point(|&c| c < code);
+    let last = lo + codes.partition_point(|&c| c <= code);
+    t.periods.get(first..last).unwrap_or_default()
 }
 
 /// Whether the table knows `code` in any year.
@@ -151,9 +172,10 @@ mod tests {
 
     #[test]
     fn the_table_is_loaded_and_sorted() {
-        let t = table();
+        let t = &table().periods;
         assert!(t.len() > 8000);
         assert!(t.windows(2).all(|w| (w[0].code, w[0].start) <= (w[1].code, w[1].start)));
+        assert!(periods(0).is_empty() && periods(u32::MAX).is_empty());
         assert_eq!(province_code(230102), 230000);
     }
 }

@@ -88,11 +88,60 @@ pub(crate) struct Normalised<'a> {
 }
 
 /// Normalises `input`. Fails only for empty input and for floating-point notation.
+#[cfg(test)]
 pub(crate) fn normalise(input: &str) -> Result<Normalised<'_>, IdError> {
-    if !input.is_empty() && input.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
+    if is_plain(input) {
         return Ok(Normalised { text: Cow::Borrowed(input), applied: Normalisations::default() });
     }
     slow(input)
+}
+
+fn is_plain(input: &str) -> bool {
+    !input.is_empty() && input.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+}
+
+/// Longest ASCII input normalised on the stack.
+const INLINE: usize = 48;
+
+/// Normalises `input` and hands the result to `f`, without allocating for plain input or
+/// for short ASCII input with white space or lower-case letters.
+pub(crate) fn with_normalised<R>(
+    input: &str,
+    f: impl FnOnce(&str, Normalisations) -> R,
+) -> Result<R, IdError> {
+    if is_plain(input) {
+        return Ok(f(input, Normalisations::default()));
+    }
+    if input.is_ascii() && input.len() <= INLINE {
+        let mut buf = [0u8; INLINE];
+        let mut len = 0;
+        let mut applied = Normalisations::default();
+        let trimmed = input.trim();
+        if trimmed.len() != input.len() {
+            applied.insert(Normalisation::Trimmed);
+        }
+        for &b in trimmed.as_bytes() {
+            if char::from(b).is_whitespace() {
+                applied.insert(Normalisation::InnerWhitespace);
+                continue;
+            }
+            if b.is_ascii_lowercase() {
+                applied.insert(Normalisation::UpperCase);
+            }
+            buf[len] = b.to_ascii_uppercase();
+            len += 1;
+        }
+        if len == 0 {
+            return Err(IdError::new(IdErrorKind::Empty));
+        }
+        let text = &buf[..len];
+        if is_scientific(text) {
+            return Err(IdError::new(IdErrorKind::Scientific));
+        }
+        return Ok(f(std::str::from_utf8(text).unwrap_or_default(), applied));
+    }
+    let n = slow(input)?;
+    Ok(f(&n.text, n.applied))
 }
 
 fn slow(input: &str) -> Result<Normalised<'_>, IdError> {
@@ -175,6 +224,16 @@ mod tests {
         let n = normalise("11010519491231002X").unwrap();
         assert!(matches!(n.text, Cow::Borrowed(_)));
         assert!(n.applied.is_empty());
+    }
+
+    #[test]
+    fn inline_and_allocating_paths_agree() {
+        for input in [" 11010519491231002x ", "110105 1949\t1231002X", " \u{b} ", "1.1e+17", "ab c"]
+        {
+            let slow = slow(input).map(|n| (n.text.into_owned(), n.applied));
+            let inline = with_normalised(input, |t, a| (t.to_string(), a));
+            assert_eq!(slow, inline, "{input:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::IdError;
 use crate::gender::Gender;
 use crate::kind::NumberKind;
-use crate::normalise::normalise;
+use crate::normalise::with_normalised;
 use crate::recognise::{Recognised, recognise};
 
 /// A number that may serve as a social security number: an 18-character citizen number
@@ -32,9 +32,7 @@ impl SocialSecurityNumber {
     /// Whether the birth date lies in the future needs a clock and is left to
     /// [`crate::check`] and to callers that know today's date.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let normalised = normalise(input)?;
-        let recognised = recognise(&normalised.text)?;
-        Self::from_recognised(recognised)
+        with_normalised(input, |text, _| recognise(text))?.and_then(Self::from_recognised)
     }
 
     pub(crate) fn from_recognised(r: Recognised) -> Result<Self, IdError> {
@@ -137,7 +135,6 @@ impl<'de> Deserialize<'de> for SocialSecurityNumber {
 /// Turns a 15-digit number into its 18-character form. An 18-character social security
 /// number is returned normalised, so that a mixed column can be piped through.
 pub fn upgrade_15(input: &str) -> Result<String, IdError> {
-    let normalised = normalise(input)?;
-    let recognised = recognise(&normalised.text)?;
+    let recognised = with_normalised(input, |text, _| recognise(text))??;
     Ok(SocialSecurityNumber::from_recognised(recognised)?.as_str().to_string())
 }

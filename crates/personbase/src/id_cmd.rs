@@ -5,7 +5,7 @@
 //! output pipe (`| head`) ends the command quietly with the status so far.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, ErrorKind, Read, Write};
+use std::io::{self, BufWriter, ErrorKind, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -55,7 +55,7 @@ pub fn run(cmd: IdCommand, today: NaiveDate) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
 
-    let outcome = process(BufReader::with_capacity(1 << 16, input), &mut out, mode, today)
+    let outcome = process(input, &mut out, mode, today)
         .and_then(|all_valid| Ok(out.flush().map(|()| all_valid)?));
     match outcome {
         Ok(all_valid) => Ok(status(all_valid)),
@@ -86,55 +86,173 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// Reads every line and writes its result; `Ok(true)` when every line was valid.
+/// Input is processed in blocks of about this many bytes per worker thread.
+const BLOCK_PER_THREAD: usize = 1 << 20;
+
+/// Reads every line and writes its result in input order; `Ok(true)` when every line was
+/// valid. Blocks of lines are split between the machine's cores.
 fn process(
-    mut input: impl BufRead,
+    mut input: impl Read,
     out: &mut impl Write,
     mode: Mode,
     today: NaiveDate,
 ) -> Result<bool, Failure> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let block = BLOCK_PER_THREAD * threads;
+    let mut buf: Vec<u8> = Vec::with_capacity(block + (block >> 2));
+    let mut next_line = 1usize;
     let mut all_valid = true;
-    let mut line = Vec::with_capacity(64);
-    let mut number = 0usize;
+    let mut stderr = io::stderr().lock();
     if mode == Mode::Check(Format::Table) {
         table_header(out)?;
     }
     loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line).map_err(Failure::Input)? == 0 {
+        let eof = fill(&mut input, &mut buf, block).map_err(Failure::Input)?;
+        let end = if eof {
+            buf.len()
+        } else {
+            match buf.iter().rposition(|&b| b == b'\n') {
+                Some(i) => i + 1,
+                // One line longer than a block: read on.
+                None => continue,
+            }
+        };
+        let parts = split_lines(&buf[..end], threads);
+        let results = run_parts(&parts, next_line, mode, today)?;
+        for part in results {
+            out.write_all(&part.out)?;
+            let _ = stderr.write_all(&part.err);
+            all_valid &= part.all_valid;
+            next_line += part.lines;
+        }
+        buf.drain(..end);
+        if eof {
+            return Ok(all_valid);
+        }
+    }
+}
+
+/// Reads until `buf` holds at least `want` bytes; `Ok(true)` at end of input.
+fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+    let mut chunk = [0u8; 1 << 16];
+    while buf.len() < want {
+        match input.read(&mut chunk) {
+            Ok(0) => return Ok(true),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(false)
+}
+
+/// Splits `block` into at most `n` parts that end at line ends.
+fn split_lines(block: &[u8], n: usize) -> Vec<&[u8]> {
+    let mut parts = Vec::with_capacity(n);
+    let mut rest = block;
+    for i in (1..=n).rev() {
+        if rest.is_empty() {
             break;
         }
-        number += 1;
-        let text = String::from_utf8_lossy(trim_newline(&line));
+        let target = rest.len() / i;
+        let cut = if i == 1 {
+            rest.len()
+        } else {
+            rest[target..].iter().position(|&b| b == b'\n').map_or(rest.len(), |p| target + p + 1)
+        };
+        let (part, tail) = rest.split_at(cut);
+        parts.push(part);
+        rest = tail;
+    }
+    parts
+}
+
+/// The output of one part of a block.
+struct Part {
+    out: Vec<u8>,
+    err: Vec<u8>,
+    lines: usize,
+    all_valid: bool,
+}
+
+fn run_parts(
+    parts: &[&[u8]],
+    first_line: usize,
+    mode: Mode,
+    today: NaiveDate,
+) -> Result<Vec<Part>, Failure> {
+    if parts.len() <= 1 {
+        return parts.iter().map(|p| run_part(p, first_line, mode, today)).collect();
+    }
+    let mut starts = Vec::with_capacity(parts.len());
+    let mut line = first_line;
+    for p in parts {
+        starts.push(line);
+        line += p.split_inclusive(|&b| b == b'\n').count();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .zip(starts)
+            .map(|(p, start)| scope.spawn(move || run_part(p, start, mode, today)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Failure::Input(io::Error::other("a worker thread failed")))
+                })
+            })
+            .collect()
+    })
+}
+
+fn run_part(
+    bytes: &[u8],
+    first_line: usize,
+    mode: Mode,
+    today: NaiveDate,
+) -> Result<Part, Failure> {
+    let mut part = Part {
+        out: Vec::with_capacity(bytes.len() * 12),
+        err: Vec::new(),
+        lines: 0,
+        all_valid: true,
+    };
+    for raw in bytes.split_inclusive(|&b| b == b'\n') {
+        let number = first_line + part.lines;
+        part.lines += 1;
+        let text = String::from_utf8_lossy(trim_newline(raw));
         let valid = match mode {
             Mode::Check(format) => {
                 let report = check(&text, today);
                 match format {
                     Format::Json => {
-                        serde_json::to_writer(&mut *out, &report).map_err(io::Error::from)?;
-                        out.write_all(b"\n")?;
+                        serde_json::to_writer(&mut part.out, &report).map_err(io::Error::from)?;
+                        part.out.push(b'\n');
                     }
-                    Format::Table => table_row(out, &report)?,
+                    Format::Table => table_row(&mut part.out, &report)?,
                 }
                 report.is_valid()
             }
             Mode::Upgrade => match upgrade_15(&text) {
                 Ok(upgraded) => {
-                    out.write_all(upgraded.as_bytes())?;
-                    out.write_all(b"\n")?;
+                    part.out.extend_from_slice(upgraded.as_bytes());
+                    part.out.push(b'\n');
                     true
                 }
                 Err(e) => {
                     // Keep lines aligned with the input: an empty line, the reason on stderr.
-                    out.write_all(b"\n")?;
-                    eprintln!("第 {number} 行：{}（{}）", e.message_zh(), e.code());
+                    part.out.push(b'\n');
+                    let _ =
+                        writeln!(part.err, "第 {number} 行：{}（{}）", e.message_zh(), e.code());
                     false
                 }
             },
         };
-        all_valid &= valid;
+        part.all_valid &= valid;
     }
-    Ok(all_valid)
+    Ok(part)
 }
 
 fn trim_newline(line: &[u8]) -> &[u8] {
@@ -214,6 +332,25 @@ mod tests {
         let (out, ok) = run_lines("110105491231002\nabc\n11010519491231002x\n", Mode::Upgrade);
         assert_eq!(out, "11010519491231002X\n\n11010519491231002X\n");
         assert!(!ok);
+    }
+
+    #[test]
+    fn blocks_split_at_line_ends_and_keep_order() {
+        let block = b"1\n22\n333\n4444\n55555";
+        for n in 1..=6 {
+            let parts = split_lines(block, n);
+            assert!(parts.len() <= n);
+            assert_eq!(parts.concat(), block.to_vec());
+            assert!(parts[..parts.len() - 1].iter().all(|p| p.ends_with(b"\n")));
+        }
+        let input: String = (0..50_000).map(|i| format!("{i}\n")).collect();
+        let (out, _) = run_lines(&input, Mode::Check(Format::Json));
+        let inputs: Vec<String> = out
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["input"].to_string())
+            .collect();
+        assert_eq!(inputs.len(), 50_000);
+        assert_eq!(inputs[49_999], "\"49999\"");
     }
 
     #[test]
