@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use personbase_domain::request::{ConfirmationChannel, Progress};
 use personbase_domain::rules::recheck_before_effect;
 use personbase_domain::{
-    Agency, ChangeRequest, Confirmation, Operator, PersonId, Refusal, RequestId,
+    Agency, ChangeRequest, Confirmation, Operator, PersonId, Refusal, RequestId, Role,
 };
 use serde_json::{Value, json};
 
@@ -97,7 +97,7 @@ impl Store {
 
     /// Records the person's answer to `request` (R2.4); its moment is taken from the store's
     /// clock. On the portal (`ConfirmationChannel::SelfService`) `person` must be the
-    /// request's person; at a counter the channel names the operator, who must exist. An
+    /// request's person; at a counter the channel names the operator, who must be a handler. An
     /// acceptance rechecks and applies the change; a refusal ends the request. Journaled as
     /// `change.confirmed` (or `change.rejected` when the person declines).
     pub async fn confirm_request(
@@ -122,6 +122,9 @@ impl Store {
                     return Err(StoreError::Unauthorized);
                 }
                 let operator = operator_in(&mut tx, *operator).await?;
+                if !operator.has(Role::Handler) {
+                    return Err(StoreError::Unauthorized);
+                }
                 let agency = agency_in(&mut tx, operator.agency).await?;
                 Some((operator, agency))
             }

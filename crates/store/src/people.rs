@@ -159,7 +159,8 @@ impl Store {
         Ok(person)
     }
 
-    /// Person `id`; [`StoreError::NotFound`] when there is none.
+    /// Person `id` with full values (the API layer masks them in lists and views);
+    /// [`StoreError::NotFound`] when there is none.
     pub async fn person(&self, id: PersonId) -> Result<Person> {
         let mut conn = self.pool.acquire().await?;
         person_in(&mut conn, id).await
@@ -225,7 +226,8 @@ impl Store {
     }
 
     /// The person with enrolments, agencies, transactions in transit, special businesses,
-    /// cards and open requests, read in one consistent snapshot.
+    /// cards and open requests, read in one consistent snapshot. Values are full; the API
+    /// layer masks them unless the caller went through [`Store::view_unmasked`].
     pub async fn person_details(&self, id: PersonId) -> Result<PersonDetails> {
         let mut tx = begin_read(&self.pool).await?;
         let loaded = situation::load(&mut tx, id, None).await?;

@@ -6,7 +6,7 @@ use crate::Store;
 use crate::db::begin_read;
 use crate::error::Result;
 use crate::journal::{GENESIS, JOURNAL_COLUMNS, JournalEntry, Stored};
-use personbase_domain::PersonId;
+use personbase_domain::{PersonId, RequestId};
 
 /// What [`Store::verify_journal`] found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -111,6 +111,15 @@ impl Store {
             format!("SELECT {JOURNAL_COLUMNS} FROM journal WHERE person_id = $1 ORDER BY seq");
         let rows =
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person.0).fetch_all(&self.pool).await?;
+        read_entries(&rows)
+    }
+
+    /// The audit trail of change request `request`, oldest first.
+    pub async fn request_history(&self, request: RequestId) -> Result<Vec<JournalEntry>> {
+        let sql =
+            format!("SELECT {JOURNAL_COLUMNS} FROM journal WHERE request_id = $1 ORDER BY seq");
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(request.0).fetch_all(&self.pool).await?;
         read_entries(&rows)
     }
 

@@ -254,3 +254,26 @@ async fn self_service_changes_only_the_own_record() {
     assert_eq!(done.state, RequestState::Effective);
     assert_eq!(w.store.person(p.id).await.unwrap().phone.unwrap().as_str(), "13800000000");
 }
+
+#[tokio::test]
+async fn a_transaction_started_after_the_request_stops_the_last_signoff() {
+    let w = world().await;
+    let p = w.enter("23010319900101123", "张伟").await;
+    w.store.enrol(&w.employment_key, p.id).await.unwrap();
+    w.store.enrol(&w.pension_key, p.id).await.unwrap();
+    let changes = FieldChanges { name: Some(name("张卫")), ..FieldChanges::default() };
+    let request = w
+        .store
+        .propose_change(ActorRef::Operator(&w.employment_op), p.id, proposal(changes), "更正", None)
+        .await
+        .unwrap();
+    w.store.start_transaction(&w.pension_key, p.id, "YL-9", "养老保险关系转移").await.unwrap();
+
+    let err = w.store.sign_off(&w.insurance_op, request.id).await.unwrap_err();
+
+    assert_eq!(err.refusal().unwrap().rule, RuleId::InTransitBlocks);
+    let still = w.store.request(request.id).await.unwrap();
+    assert_eq!(still.state, RequestState::WaitingForSignoff);
+    assert!(still.steps.iter().any(|s| s.agency == w.insurance.id && s.signed.is_none()));
+    assert_eq!(w.store.person(p.id).await.unwrap().name.as_str(), "张伟");
+}

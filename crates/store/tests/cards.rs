@@ -1,0 +1,57 @@
+//! Cards (R2.14): an active card blocks a change of a printed field until an information
+//! centre voids it; the fee is journaled.
+
+mod common;
+
+use common::{name, proposal, world};
+use personbase_domain::{CardStatus, FieldChanges, RequestState, RuleId};
+use personbase_store::ActorRef;
+
+#[tokio::test]
+async fn an_active_card_blocks_a_name_change_until_the_centre_voids_it() {
+    let w = world().await;
+    let p = w.enter("23010319900101123", "张伟").await;
+    w.store.enrol(&w.employment_key, p.id).await.unwrap();
+    let card = w.store.issue_card(&w.centre_op, p.id, "HLJ0000001").await.unwrap();
+    assert_eq!(card.printed_name, "张伟");
+    let changes = FieldChanges { name: Some(name("张卫")), ..FieldChanges::default() };
+    let change = || {
+        w.store.propose_change(
+            ActorRef::Operator(&w.employment_op),
+            p.id,
+            proposal(changes.clone()),
+            "更正姓名",
+            None,
+        )
+    };
+
+    let err = change().await.unwrap_err();
+    assert_eq!(err.refusal().unwrap().rule, RuleId::CardVoidFirst);
+
+    let refused = w.store.void_card(&w.employment_op, card.id, "卡面姓名有误").await.unwrap_err();
+    assert_eq!(refused.code(), "information_centre_only");
+    let voided = w.store.void_card(&w.centre_op, card.id, "卡面姓名有误").await.unwrap();
+    assert_eq!(voided.status, CardStatus::Voided);
+    let entry = w.store.history(p.id).await.unwrap().pop().unwrap();
+    assert_eq!(entry.action, "card.voided");
+    assert_eq!(entry.after["details"]["fee_fen"], 2000);
+
+    assert_eq!(change().await.unwrap().state, RequestState::Effective);
+    let replacement = w.store.request_replacement_card(&w.centre_op, card.id).await.unwrap();
+    assert_eq!(replacement.status, CardStatus::ReplacementRequested);
+}
+
+#[tokio::test]
+async fn only_a_pension_key_attaches_the_merged_contribution_business() {
+    let w = world().await;
+    let p = w.enter("23010319900101123", "张伟").await;
+    let kind = personbase_domain::SpecialKind::PensionMergedContribution;
+
+    let err = w.store.add_special(&w.employment_key, p.id, kind, "BG-1").await.unwrap_err();
+    assert_eq!(err.code(), "pension_line_only");
+
+    w.store.add_special(&w.pension_key, p.id, kind, "BG-1").await.unwrap();
+    assert_eq!(w.store.person_details(p.id).await.unwrap().specials.len(), 1);
+    w.store.cancel_special(&w.pension_key, p.id, kind).await.unwrap();
+    assert!(w.store.person_details(p.id).await.unwrap().specials.is_empty());
+}
