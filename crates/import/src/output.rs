@@ -1,0 +1,86 @@
+//! What `personbase import` prints on standard output: a summary table for people, JSON
+//! lines for machines. A closed pipe (`| head`) ends the output quietly.
+
+use std::io::{ErrorKind, Write};
+
+use crate::ImportError;
+use crate::finding::{Certainty, KINDS, kind};
+use crate::run::{Outcome, OutputFormat};
+
+/// Prints the outcome; a closed pipe is not an error.
+pub(crate) fn print(
+    outcome: &Outcome,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<(), ImportError> {
+    let result = match format {
+        OutputFormat::Table => table(outcome, out),
+        OutputFormat::Json => json(outcome, out),
+    }
+    .and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(ImportError::io("<stdout>", e)),
+        _ => Ok(()),
+    }
+}
+
+fn json(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+    for f in &outcome.findings {
+        serde_json::to_writer(&mut *out, f)?;
+        out.write_all(b"\n")?;
+    }
+    serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": outcome.summary }))?;
+    out.write_all(b"\n")
+}
+
+/// Thousands with a comma: `1,234,567`.
+pub(crate) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn table(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = &outcome.summary;
+    let rate = s.rows as f64 / s.seconds.max(1e-3);
+    writeln!(out, "导入检查（试运行，未写入任何数据）")?;
+    writeln!(
+        out,
+        "文件 {} 个，数据 {} 行，有问题的行 {} 行，用时 {:.1} 秒（{} 行/秒）",
+        s.files,
+        thousands(s.rows),
+        thousands(s.rows_with_findings),
+        s.seconds,
+        thousands(rate as u64)
+    )?;
+    if s.by_code.is_empty() {
+        return writeln!(out, "未发现问题。");
+    }
+    writeln!(out)?;
+    writeln!(out, "{:<24} {:>10}  问题", "代码", "数量")?;
+    let order = |code: &str| KINDS.iter().position(|k| k.code == code).unwrap_or(usize::MAX);
+    let mut codes: Vec<_> = s.by_code.iter().collect();
+    codes.sort_by_key(|(c, _)| order(c));
+    for (code, n) in codes {
+        let k = kind(code);
+        let mark = if k.certainty == Certainty::Probable { "（疑似）" } else { "" };
+        writeln!(out, "{code:<26} {:>10}  {}{mark}", thousands(*n), k.title_zh)?;
+    }
+    writeln!(out, "{:<26} {:>10}", "合计", thousands(s.findings()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separator() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+        assert_eq!(super::thousands(100), "100");
+    }
+}

@@ -1,0 +1,146 @@
+//! The dry run of `personbase import`: read every file, check every row and across rows,
+//! print the findings and write the reports. Nothing is stored.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use crate::dups::Collector;
+use crate::field::Field;
+use crate::finding::{Finding, Summary};
+use crate::progress::Progress;
+pub use crate::progress::ProgressMode;
+use crate::rowcheck::check_row;
+use crate::source::{Cell, ReadOptions, Row, RowVisitor, Table, read_file};
+use crate::{ImportError, names, output, report};
+
+/// How findings are printed on standard output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// A summary table in Chinese.
+    #[default]
+    Table,
+    /// One JSON object per finding, then one with the summary.
+    Json,
+}
+
+/// What to import and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The files, CSV or Excel.
+    pub files: Vec<PathBuf>,
+    /// Encoding, delimiter, sheet and header mapping.
+    pub read: ReadOptions,
+    /// Output on standard output.
+    pub format: OutputFormat,
+    /// Where to write the Excel report.
+    pub report_xlsx: Option<PathBuf>,
+    /// Where to write the HTML report.
+    pub report_html: Option<PathBuf>,
+    /// How progress is shown on standard error.
+    pub progress: ProgressMode,
+}
+
+/// What a run found.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// The counts.
+    pub summary: Summary,
+    /// Every finding, by file and row.
+    pub findings: Vec<Finding>,
+}
+
+impl Outcome {
+    /// The exit status the command returns: 0 nothing found, 1 findings.
+    pub fn exit_code(&self) -> u8 {
+        u8::from(!self.findings.is_empty())
+    }
+}
+
+struct Checker {
+    today: NaiveDate,
+    tables: Vec<Table>,
+    findings: Vec<Finding>,
+    collector: Collector,
+    rows: u64,
+    progress: Progress,
+}
+
+impl RowVisitor for Checker {
+    fn table(&mut self, table: &Table) {
+        self.tables.push(table.clone());
+    }
+
+    fn row(&mut self, row: &Row<'_>) {
+        let Some(table) = self.tables.last() else { return };
+        let index = u16::try_from(self.tables.len() - 1).unwrap_or(u16::MAX);
+        self.rows += 1;
+        let facts = check_row(table, index, row, self.today, &mut self.findings);
+        let keys = match row.cell(Field::Name) {
+            Cell::Text(s) if facts.name != 0 => names::pinyin_keys(s),
+            _ => Vec::new(),
+        };
+        self.collector.push(facts, &keys);
+    }
+
+    fn progress(&mut self, done: u64, total: u64) {
+        self.progress.update(done, total, self.rows);
+    }
+}
+
+/// Reads and checks every file as of `today`, without printing or writing anything.
+pub fn check_files(options: &Options, today: NaiveDate) -> Result<Outcome, ImportError> {
+    let start = Instant::now();
+    let mut checker = Checker {
+        today,
+        tables: Vec::new(),
+        findings: Vec::new(),
+        collector: Collector::default(),
+        rows: 0,
+        progress: Progress::new(options.progress, options.files.len()),
+    };
+    for file in &options.files {
+        checker.progress.next_file();
+        read_file(file, &options.read, &mut checker)?;
+    }
+    checker.progress.finish();
+
+    let Checker { tables, mut findings, collector, rows, .. } = checker;
+    collector.find(&tables, &mut findings);
+    findings.sort_by_key(|f| (f.table, f.row));
+
+    let mut summary = Summary { files: options.files.len(), rows, ..Summary::default() };
+    let mut last = None;
+    for f in &findings {
+        *summary.by_code.entry(f.code).or_default() += 1;
+        *summary.by_division.entry(f.division.unwrap_or(0)).or_default() += 1;
+        if last != Some((f.table, f.row)) {
+            summary.rows_with_findings += 1;
+            last = Some((f.table, f.row));
+        }
+    }
+    summary.seconds = start.elapsed().as_secs_f64();
+    Ok(Outcome { summary, findings })
+}
+
+/// The whole dry run: checks, prints to `out` in the chosen format, writes the reports.
+pub fn run(
+    options: &Options,
+    today: NaiveDate,
+    out: &mut dyn Write,
+) -> Result<Outcome, ImportError> {
+    if options.files.is_empty() {
+        return Err(ImportError::Config("没有给出要导入的文件".to_string()));
+    }
+    let outcome = check_files(options, today)?;
+    output::print(&outcome, options.format, out)?;
+    if let Some(path) = &options.report_xlsx {
+        report::xlsx::write(path, &outcome)?;
+    }
+    if let Some(path) = &options.report_html {
+        report::html::write(path, &outcome)?;
+    }
+    Ok(outcome)
+}
