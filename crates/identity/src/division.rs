@@ -146,7 +146,9 @@ fn compose(code: u32, year: i32, own: &str) -> String {
     {
         out.push_str(p);
     }
-    out.push_str(own);
+    if out.is_empty() || !is_grouping_name(own) {
+        out.push_str(own);
+    }
     out
 }
 

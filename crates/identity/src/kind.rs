@@ -1,10 +1,9 @@
 //! The kinds of number a person in China can present.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Which kind of number an input is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// Which kind of number an input is. Serialised as its [`NumberKind::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NumberKind {
     /// Citizen identity number, 18 characters (GB 11643-1999).
     Citizen18,
@@ -27,6 +26,26 @@ pub enum NumberKind {
 }
 
 impl NumberKind {
+    /// Every kind.
+    pub fn all() -> &'static [NumberKind] {
+        &[
+            NumberKind::Citizen18,
+            NumberKind::Citizen15,
+            NumberKind::HongKongMacaoResidencePermit,
+            NumberKind::TaiwanResidencePermit,
+            NumberKind::ForeignPermanentResidence2023,
+            NumberKind::ForeignPermanentResidence2017,
+            NumberKind::ForeignSocialSecurity,
+            NumberKind::HongKongMacaoTravelPermit,
+            NumberKind::TaiwanTravelPermit,
+        ]
+    }
+
+    /// The kind with this code.
+    pub fn from_code(code: &str) -> Option<NumberKind> {
+        Self::all().iter().copied().find(|k| k.code() == code)
+    }
+
     /// A stable snake_case code, as in the JSON output.
     pub fn code(self) -> &'static str {
         match self {
@@ -68,5 +87,19 @@ impl NumberKind {
                 | NumberKind::ForeignPermanentResidence2023
                 | NumberKind::ForeignSocialSecurity
         )
+    }
+}
+
+impl Serialize for NumberKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        NumberKind::from_code(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown number kind {s}")))
     }
 }

@@ -14,6 +14,7 @@
 //! Nothing here reads a clock or does I/O, and no input makes it panic.
 
 mod check;
+mod check_json;
 mod checksum;
 mod code_table;
 pub mod division;

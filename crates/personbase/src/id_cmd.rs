@@ -103,6 +103,7 @@ fn process(
     let mut next_line = 1usize;
     let mut all_valid = true;
     let mut stderr = io::stderr().lock();
+    let mut outputs = Vec::with_capacity(threads);
     if mode == Mode::Check(Format::Table) {
         table_header(out)?;
     }
@@ -118,8 +119,8 @@ fn process(
             }
         };
         let parts = split_lines(&buf[..end], threads);
-        let results = run_parts(&parts, next_line, mode, today)?;
-        for part in results {
+        run_parts(&parts, next_line, mode, today, &mut outputs)?;
+        for part in &outputs[..parts.len()] {
             out.write_all(&part.out)?;
             let _ = stderr.write_all(&part.err);
             all_valid &= part.all_valid;
@@ -134,11 +135,14 @@ fn process(
 
 /// Reads until `buf` holds at least `want` bytes; `Ok(true)` at end of input.
 fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    let mut chunk = [0u8; 1 << 16];
     while buf.len() < want {
-        match input.read(&mut chunk) {
+        let filled = buf.len();
+        buf.resize(filled + (1 << 16), 0);
+        let read = input.read(&mut buf[filled..]);
+        buf.truncate(filled + *read.as_ref().unwrap_or(&0));
+        match read {
             Ok(0) => return Ok(true),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Ok(_) => {}
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -168,6 +172,7 @@ fn split_lines(block: &[u8], n: usize) -> Vec<&[u8]> {
 }
 
 /// The output of one part of a block.
+#[derive(Default)]
 struct Part {
     out: Vec<u8>,
     err: Vec<u8>,
@@ -175,35 +180,40 @@ struct Part {
     all_valid: bool,
 }
 
+/// Runs every part, in parallel when there are several, into `outputs` (reused between
+/// blocks so that their memory is not faulted in again).
 fn run_parts(
     parts: &[&[u8]],
     first_line: usize,
     mode: Mode,
     today: NaiveDate,
-) -> Result<Vec<Part>, Failure> {
-    if parts.len() <= 1 {
-        return parts.iter().map(|p| run_part(p, first_line, mode, today)).collect();
-    }
-    let mut starts = Vec::with_capacity(parts.len());
+    outputs: &mut Vec<Part>,
+) -> Result<(), Failure> {
+    outputs.resize_with(parts.len().max(outputs.len()), Part::default);
     let mut line = first_line;
-    for p in parts {
-        starts.push(line);
-        line += p.split_inclusive(|&b| b == b'\n').count();
+    let mut jobs = Vec::with_capacity(parts.len());
+    for (p, part) in parts.iter().zip(outputs.iter_mut()) {
+        part.out.clear();
+        part.err.clear();
+        part.lines = 0;
+        part.all_valid = true;
+        jobs.push((*p, line, part));
+        if parts.len() > 1 {
+            line += p.split_inclusive(|&b| b == b'\n').count();
+        }
+    }
+    if let [(p, start, part)] = jobs.as_mut_slice() {
+        return run_part(p, *start, mode, today, part);
     }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .iter()
-            .zip(starts)
-            .map(|(p, start)| scope.spawn(move || run_part(p, start, mode, today)))
-            .collect();
-        handles
+        let handles: Vec<_> = jobs
             .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(Failure::Input(io::Error::other("a worker thread failed")))
-                })
-            })
-            .collect()
+            .map(|(p, start, part)| scope.spawn(move || run_part(p, start, mode, today, part)))
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(Failure::Input(io::Error::other("a worker thread failed"))))
+        })
     })
 }
 
@@ -212,13 +222,8 @@ fn run_part(
     first_line: usize,
     mode: Mode,
     today: NaiveDate,
-) -> Result<Part, Failure> {
-    let mut part = Part {
-        out: Vec::with_capacity(bytes.len() * 12),
-        err: Vec::new(),
-        lines: 0,
-        all_valid: true,
-    };
+    part: &mut Part,
+) -> Result<(), Failure> {
     for raw in bytes.split_inclusive(|&b| b == b'\n') {
         let number = first_line + part.lines;
         part.lines += 1;
@@ -228,7 +233,7 @@ fn run_part(
                 let report = check(&text, today);
                 match format {
                     Format::Json => {
-                        serde_json::to_writer(&mut part.out, &report).map_err(io::Error::from)?;
+                        report.write_json(&mut part.out);
                         part.out.push(b'\n');
                     }
                     Format::Table => table_row(&mut part.out, &report)?,
@@ -252,7 +257,7 @@ fn run_part(
         };
         part.all_valid &= valid;
     }
-    Ok(part)
+    Ok(())
 }
 
 fn trim_newline(line: &[u8]) -> &[u8] {
