@@ -41,6 +41,7 @@ use std::sync::Arc;
 use personbase_domain::{Clock, Policy};
 
 pub use auth::ApiKey;
+pub use db::Durability;
 pub use error::{Result, StoreError};
 pub use journal::JournalEntry;
 pub use people::{PersonDetails, PersonQuery};
@@ -66,12 +67,23 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens the database at `url` and brings its schema up to date.
     ///
-    /// `url` is `sqlite://path/to/file.db?mode=rwc` (created when missing; WAL journal) or
+    /// `url` is `sqlite://path/to/file.db?mode=rwc` (created when missing; WAL journal; every
+    /// commit synced, see [`Durability`]) or
     /// `sqlite::memory:` (one connection, gone when the store is dropped). Foreign keys are
     /// enforced. Fails with [`StoreError::Database`] when the database cannot be opened and
     /// [`StoreError::Migration`] when a migration fails.
     pub async fn open(url: &str, policy: Policy, clock: Arc<dyn Clock>) -> Result<Store> {
-        let pool = db::connect(url).await?;
+        Store::open_with(url, policy, clock, Durability::Full).await
+    }
+
+    /// [`Store::open`] with a chosen [`Durability`] for file databases.
+    pub async fn open_with(
+        url: &str,
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+        durability: Durability,
+    ) -> Result<Store> {
+        let pool = db::connect(url, durability).await?;
         tracing::info!("store opened");
         Ok(Store { pool, policy: Arc::new(policy), clock })
     }
