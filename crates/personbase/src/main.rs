@@ -1,12 +1,24 @@
-//! The `personbase` command.
+//! The `personbase` command: the service (`serve`), the demo province (`demo`), identity
+//! number checks (`id`), the audit journal's verification (`audit verify`) and the overdue
+//! list (`overdue`).
+//!
+//! Exit codes: 0 ok, 1 findings (a broken journal, overdue requests, invalid numbers), 2 usage
+//! or system error. This is the only crate that uses `anyhow`.
 
+mod audit;
+mod bench;
+mod db;
+mod demo;
 mod id_cmd;
+mod overdue;
+mod serve;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use personbase_domain::{Clock, SystemClock};
 
-/// PersonBase：人员基本信息管理
+/// PersonBase：人员基本信息管理（按省人社厅通知的规则录入、修改、审计人员基本信息）
 #[derive(Debug, Parser)]
 #[command(name = "personbase", version)]
 struct Cli {
@@ -16,17 +28,35 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// 启动 HTTP 服务（API 位于 /api/v1，接口文档位于 /api/docs）
+    Serve(serve::ServeArgs),
+    /// 生成演示数据：黑龙江省信息中心、哈尔滨和齐齐哈尔两个地市及其县区的各类经办机构、演示账号、人员
+    Demo(serve::DemoArgs),
+    /// 审计日志
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// 列出逾期未办结的修改申请（当日办结，R4.1）；有逾期时退出码为 1
+    Overdue(db::DbArgs),
     /// 身份号码：检查、升级
     #[command(subcommand)]
     Id(id_cmd::IdCommand),
+    /// 性能测试：建立指定人数的库，测量查询和生效修改的速度
+    #[command(hide = true)]
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The one place that reads the clock: everything below takes today as a parameter.
-    let today = chrono::Local::now().date_naive();
+    // The one place that reads the clock for the command line: everything below takes today
+    // or a clock as a parameter.
+    let today = SystemClock.today();
     let result = match cli.command {
         Command::Id(cmd) => id_cmd::run(cmd, today),
+        Command::Serve(args) => block_on(serve::serve(args)),
+        Command::Demo(args) => block_on(serve::demo(args)),
+        Command::Audit(cmd) => block_on(audit::run(cmd)),
+        Command::Overdue(args) => block_on(overdue::run(args)),
+        Command::Bench(args) => block_on(bench::run(args)),
     };
     match result {
         Ok(code) => code,
@@ -35,4 +65,11 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    future: F,
+) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(future)
 }

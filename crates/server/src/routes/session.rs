@@ -1,0 +1,87 @@
+//! Operator login and logout: `POST`, `GET`, `DELETE /api/v1/session`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::{CurrentOperator, SESSION_HOURS, new_token, token_hash, verify_password};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::input::ApiJson;
+use crate::views::OperatorView;
+
+/// Login name and password.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoginInput {
+    /// Login name.
+    login: String,
+    /// Password.
+    password: String,
+}
+
+/// A new session: the token is shown once.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SessionView {
+    /// Bearer token for `Authorization: Bearer ...`.
+    token: String,
+    /// When it stops working.
+    expires_at: DateTime<Utc>,
+    /// Who is logged in.
+    operator: OperatorView,
+}
+
+fn wrong_credentials() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "用户名或密码错误")
+}
+
+/// Logs an operator in.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginInput,
+    responses((status = 201, body = SessionView), (status = 401, body = ErrorBody)))]
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<LoginInput>,
+) -> ApiResult<(StatusCode, Json<SessionView>)> {
+    let found = state.store.operator_credentials(input.login.trim()).await?;
+    let Some((operator, hash)) = found else { return Err(wrong_credentials()) };
+
+    let password = input.password;
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    if !matches {
+        tracing::info!(operator = operator.id.0, "login refused");
+        return Err(wrong_credentials());
+    }
+
+    let token = new_token();
+    let expires_at = state.store.clock().now() + Duration::hours(SESSION_HOURS);
+    state.store.create_session(&token_hash(&token), operator.id, expires_at).await?;
+    let agency = state.store.agency(operator.agency).await?;
+    tracing::info!(operator = operator.id.0, "session opened");
+
+    let view = SessionView { token, expires_at, operator: OperatorView::of(&operator, &agency) };
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The operator of the current session.
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", security(("bearer" = [])),
+    responses((status = 200, body = OperatorView), (status = 401, body = ErrorBody)))]
+pub(crate) async fn whoami(me: CurrentOperator) -> Json<OperatorView> {
+    Json(OperatorView::of(&me.operator, &me.agency))
+}
+
+/// Ends the current session.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    me: CurrentOperator,
+) -> ApiResult<StatusCode> {
+    state.store.delete_session(&me.token_hash).await?;
+    tracing::info!(operator = me.operator.id.0, "session closed");
+    Ok(StatusCode::NO_CONTENT)
+}
