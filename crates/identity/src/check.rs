@@ -104,6 +104,7 @@ pub fn check(input: &str, today: NaiveDate) -> Check {
             return c;
         }
         Ok(Err((e, text, applied))) => {
+            c.kind = kind_by_shape(&text);
             c.normalizations = applied.iter().map(Normalisation::code).collect();
             c.normalized = Some(text);
             c.errors.push(e.into());
@@ -123,6 +124,22 @@ pub fn check(input: &str, today: NaiveDate) -> Check {
     explain(&mut c, &recognised, today);
     c.valid = c.errors.is_empty();
     c
+}
+
+/// The kind a refused input looks like, by its length and leading letters, so that the
+/// report can say "a citizen number with a wrong check character".
+fn kind_by_shape(text: &str) -> Option<NumberKind> {
+    let b = text.as_bytes();
+    let letters = b.len() >= 3 && b[..3].iter().all(u8::is_ascii_uppercase);
+    match (b.len(), letters) {
+        (18, true) => Some(NumberKind::ForeignSocialSecurity),
+        (18, false) if b.iter().take(17).all(u8::is_ascii_digit) => {
+            Some(crate::recognise::kind_of_18(b))
+        }
+        (15, true) => Some(NumberKind::ForeignPermanentResidence2017),
+        (15, false) if b.iter().all(u8::is_ascii_digit) => Some(NumberKind::Citizen15),
+        _ => None,
+    }
 }
 
 /// An owned string of ASCII bytes (recognised numbers hold nothing else).

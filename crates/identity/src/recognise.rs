@@ -29,7 +29,7 @@ impl Recognised {
 /// `id.char` error at its 1-based character position.
 pub(crate) fn recognise(s: &str) -> Result<Recognised, IdError> {
     let b = s.as_bytes();
-    if !s.is_ascii() || !b.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) {
+    if !b.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) {
         return Err(first_bad_char(s));
     }
     match b.len() {

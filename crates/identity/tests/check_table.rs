@@ -122,5 +122,6 @@ fn json_output_has_the_issues_fields() {
     assert_eq!(v["kind"], "citizen18");
     let bad = serde_json::to_value(check("110105194912310023", today())).unwrap();
     assert_eq!(bad["errors"][0]["code"], "id.check");
+    assert_eq!(bad["kind"], "citizen18");
     assert_eq!(bad["errors"][0]["position"], 18);
 }

@@ -275,7 +275,7 @@ fn cell(out: &mut impl Write, s: &str, columns: usize) -> io::Result<()> {
 }
 
 const COLUMNS: [(&str, usize); 6] =
-    [("号码", 20), ("结果", 6), ("类型", 16), ("出生日期", 10), ("性别", 4), ("地区", 24)];
+    [("号码", 20), ("结果", 6), ("类型", 22), ("出生日期", 10), ("性别", 4), ("地区", 24)];
 
 fn table_header(out: &mut impl Write) -> io::Result<()> {
     for (title, columns) in COLUMNS {
