@@ -78,6 +78,15 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes sessions that expired at or before `now`; returns how many.
+    pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(time_text(now))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Stores an API key under its hash, for `line` at `agency`. The agency must be of a kind
     /// that holds that line; journaled as `api_key.created`.
     pub async fn create_api_key(

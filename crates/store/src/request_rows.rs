@@ -136,8 +136,9 @@ impl Store {
     }
 
     /// Requests still open after their due day (R4.1): open and due before `today`, oldest
-    /// first. With `region` (an information centre), only requests made by or waiting for an
-    /// agency in its region.
+    /// first. A request whose person has a transaction in transit is blocked, not overdue
+    /// (R4.1's exception), and is left out. With `region` (an information centre), only
+    /// requests made by or waiting for an agency in its region.
     pub async fn overdue(
         &self,
         today: NaiveDate,
@@ -147,7 +148,9 @@ impl Store {
         let sql = format!(
             "SELECT {REQUEST_COLUMNS} FROM change_requests \
              WHERE state IN ('draft', 'waiting_for_signoff', 'waiting_for_person') \
-             AND due_on < $1 ORDER BY due_on, id"
+             AND due_on < $1 AND NOT EXISTS (SELECT 1 FROM transactions t \
+             WHERE t.person_id = change_requests.person_id AND t.finished_at IS NULL) \
+             ORDER BY due_on, id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(date_text(today))

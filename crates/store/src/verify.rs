@@ -72,8 +72,9 @@ impl Store {
     /// it: an edited entry (its hash no longer matches), a removed one (a gap in the sequence)
     /// or one out of order (its `prev_hash` is not the previous entry's hash).
     ///
-    /// Limitation: removing the newest entries leaves a shorter chain that is still intact;
-    /// comparing [`VerifyReport::entries`] with a count kept outside the database finds that.
+    /// Limitation: the chain is not keyed, so removing the newest entries, or rewriting every
+    /// entry from some point on with recomputed hashes, leaves a chain that is intact; a
+    /// [`Store::journal_head`] recorded outside the database finds that.
     pub async fn verify_journal(&self) -> Result<VerifyReport> {
         let mut tx = begin_read(&self.pool).await?;
         let sql =
@@ -103,6 +104,18 @@ impl Store {
         }
         tx.commit().await?;
         Ok(VerifyReport { entries, first_bad: None })
+    }
+
+    /// The newest entry's number and hash, `None` for an empty journal. Recording it outside
+    /// the database (a printout, another system) lets a later [`Store::verify_journal`] run
+    /// also notice removed newest entries or a chain rewritten from some entry on.
+    pub async fn journal_head(&self) -> Result<Option<(i64, String)>> {
+        let row = sqlx::query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let f = crate::rows::Fields::keyed(&row, "journal", "head".to_owned());
+        Ok(Some((f.int("seq")?, f.text("hash")?)))
     }
 
     /// The person's own audit trail, oldest first.

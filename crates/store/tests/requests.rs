@@ -95,3 +95,38 @@ async fn a_number_held_by_another_record_is_refused_and_a_free_one_is_stored() {
     assert_eq!(moved.id, p.id);
     assert!(w.store.person_by_ssn(&p.ssn).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_request_blocked_by_a_transaction_is_not_overdue() {
+    let w = world().await;
+    let p = w.enter("23010319900101123", "张伟").await;
+    w.store.enrol(&w.employment_key, p.id).await.unwrap();
+    w.store.enrol(&w.pension_key, p.id).await.unwrap();
+    let changes = FieldChanges { name: Some(name("张卫")), ..FieldChanges::default() };
+    w.store
+        .propose_change(ActorRef::Operator(&w.employment_op), p.id, proposal(changes), "更正", None)
+        .await
+        .unwrap();
+    let tomorrow = common::today().succ_opt().unwrap();
+    assert_eq!(w.store.overdue(tomorrow, None).await.unwrap().len(), 1);
+
+    let tx = w.store.start_transaction(&w.pension_key, p.id, "YL-1", "待遇核定").await.unwrap();
+    assert!(w.store.overdue(tomorrow, None).await.unwrap().is_empty());
+
+    w.store.finish_transaction(&w.pension_key, tx.id).await.unwrap();
+    assert_eq!(w.store.overdue(tomorrow, None).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn expired_sessions_end() {
+    let w = world().await;
+    let now = w.store.clock().now();
+    let later = now + chrono::Duration::hours(8);
+    w.store.create_session("t1", w.employment_op.id, later).await.unwrap();
+
+    assert_eq!(w.store.session_operator("t1", now).await.unwrap(), Some(w.employment_op.clone()));
+    assert_eq!(w.store.session_operator("t1", later).await.unwrap(), None);
+    assert_eq!(w.store.delete_expired_sessions(later).await.unwrap(), 1);
+    let head = w.store.journal_head().await.unwrap().unwrap();
+    assert_eq!(head.0, w.store.verify_journal().await.unwrap().entries as i64);
+}
