@@ -55,11 +55,14 @@ pub fn run(cmd: IdCommand, today: NaiveDate) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
 
-    let outcome = process(input, &mut out, mode, today)
-        .and_then(|all_valid| Ok(out.flush().map(|()| all_valid)?));
+    let outcome = process(input, &mut out, mode, today).and_then(|all_valid| match out.flush() {
+        Ok(()) => Ok(all_valid),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Err(Failure::Closed(all_valid)),
+        Err(e) => Err(Failure::Output(e)),
+    });
     match outcome {
-        Ok(all_valid) => Ok(status(all_valid)),
-        Err(Failure::Output(e)) if e.kind() == ErrorKind::BrokenPipe => Ok(ExitCode::from(1)),
+        // A reader that stopped early (`| head`) is no error: the status of what was read.
+        Ok(all_valid) | Err(Failure::Closed(all_valid)) => Ok(status(all_valid)),
         Err(Failure::Output(e)) => Err(anyhow::Error::new(e).context("cannot write output")),
         Err(Failure::Input(e)) => Err(anyhow::Error::new(e).context("cannot read input")),
     }
@@ -78,12 +81,18 @@ enum Mode {
 enum Failure {
     Input(io::Error),
     Output(io::Error),
+    /// The output pipe was closed; whether every line written so far was valid.
+    Closed(bool),
 }
 
 impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Self {
         Failure::Output(e)
     }
+}
+
+fn closed_or(e: io::Error, all_valid: bool) -> Failure {
+    if e.kind() == ErrorKind::BrokenPipe { Failure::Closed(all_valid) } else { Failure::Output(e) }
 }
 
 /// Input is processed in blocks of about this many bytes per worker thread.
@@ -105,7 +114,7 @@ fn process(
     let mut stderr = io::stderr().lock();
     let mut outputs = Vec::with_capacity(threads);
     if mode == Mode::Check(Format::Table) {
-        table_header(out)?;
+        table_header(out).map_err(|e| closed_or(e, true))?;
     }
     loop {
         let eof = fill(&mut input, &mut buf, block).map_err(Failure::Input)?;
@@ -121,9 +130,9 @@ fn process(
         let parts = split_lines(&buf[..end], threads);
         run_parts(&parts, next_line, mode, today, &mut outputs)?;
         for part in &outputs[..parts.len()] {
-            out.write_all(&part.out)?;
-            let _ = stderr.write_all(&part.err);
             all_valid &= part.all_valid;
+            out.write_all(&part.out).map_err(|e| closed_or(e, all_valid))?;
+            let _ = stderr.write_all(&part.err);
             next_line += part.lines;
         }
         buf.drain(..end);
