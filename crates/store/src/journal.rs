@@ -237,7 +237,8 @@ impl crate::Store {
                 crate::StoreError::Refused(refusal)
             }
             Err(e) => {
-                tracing::error!(action, code = refusal.code, error = %e, "refusal not journaled");
+                // The caller logs `e` where it handles it; this says what it cost.
+                tracing::warn!(action, code = refusal.code, "refusal not journaled");
                 e
             }
         }
