@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::Store;
 use crate::db::begin_read;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::journal::{GENESIS, JOURNAL_COLUMNS, JournalEntry, Stored};
 use personbase_domain::{PersonId, RequestId};
 
@@ -92,8 +92,18 @@ impl Store {
                 break;
             }
             for row in &rows {
-                let (stored, hash) = Stored::read(row)?;
                 entries += 1;
+                let (stored, hash) = match Stored::read(row) {
+                    Ok(read) => read,
+                    Err(StoreError::Corrupt { field, detail, .. }) => {
+                        // A column of the wrong type was written behind the store's back.
+                        let seq = sqlx::Row::try_get::<i64, _>(row, "seq").unwrap_or(expected);
+                        let detail = format!("column {field} does not read: {detail}");
+                        let fault = JournalFault { seq, kind: FaultKind::Edited, detail };
+                        return Ok(VerifyReport { entries, first_bad: Some(fault) });
+                    }
+                    Err(other) => return Err(other),
+                };
                 if let Some(fault) = check(&stored, &hash, expected, &prev) {
                     tracing::warn!(seq = fault.seq, kind = fault.kind.reason(), "journal broken");
                     return Ok(VerifyReport { entries, first_bad: Some(fault) });

@@ -100,3 +100,15 @@ async fn a_swapped_pair_is_found() {
     assert_eq!(fault.kind, FaultKind::Edited, "the number is part of the hashed content");
     cleanup(&path);
 }
+
+#[tokio::test]
+async fn a_column_of_the_wrong_type_is_an_edit() {
+    let (path, url) = journaled_file("retyped").await;
+
+    tamper(&url, "UPDATE journal SET operator_id = 'someone' WHERE seq = 2").await;
+
+    let fault = verify(&url).await.first_bad.expect("a fault");
+    assert_eq!((fault.seq, fault.kind), (2, FaultKind::Edited));
+    assert!(fault.detail.contains("operator_id"), "{}", fault.detail);
+    cleanup(&path);
+}
