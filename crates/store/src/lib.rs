@@ -16,6 +16,32 @@
 //! - time comes from the store's [`Clock`], never from the system directly;
 //! - `tracing` events carry ids only, never a name, number, address or phone.
 //!
+//! # Operations and what they journal
+//!
+//! - [`Store::create_agency`], [`Store::create_operator`], [`Store::create_api_key`] →
+//!   `agency.created`, `operator.created`, `api_key.created`;
+//! - [`Store::enter_person`] → `person.created` (and `person.registry_differs`), or
+//!   `person.refused`;
+//! - [`Store::view_unmasked`] → `person.viewed` with the stated reason;
+//! - [`Store::propose_change`] → `change.requested` (and `change.signed`,
+//!   `person.registry_differs`, `change.effective`), or `change.refused`;
+//! - [`Store::sign_off`] → `change.signed` (and `change.effective`), or `change.refused`;
+//! - [`Store::confirm_request`] → `change.confirmed` (and `change.effective`) or
+//!   `change.rejected`, or `change.refused`;
+//! - [`Store::reject_request`], [`Store::withdraw_request`] → `change.rejected`,
+//!   `change.withdrawn`, or `change.refused`;
+//! - [`Store::enrol`], [`Store::close_enrolment`] → `enrolment.opened`, `enrolment.closed`;
+//! - [`Store::start_transaction`], [`Store::finish_transaction`] → `transaction.started`,
+//!   `transaction.finished`;
+//! - [`Store::add_special`], [`Store::cancel_special`] → `special.added`, `special.cancelled`;
+//! - [`Store::issue_card`], [`Store::void_card`], [`Store::request_replacement_card`] →
+//!   `card.issued`, `card.voided` (with `fee_fen`), `card.replacement_requested`;
+//! - [`Store::load_registry_csv`] → `registry.loaded`.
+//!
+//! Sessions are authentication state and are not journaled. Refusals carry the refusing
+//! rule's id as the entry's reason. Errors: see [`StoreError`]; each variant has a stable
+//! [`StoreError::code`] and a Chinese [`StoreError::message_zh`].
+//!
 //! The backend-specific code is in the private `db` module; the SQL elsewhere is portable to
 //! PostgreSQL (placeholders `$1`, no `INSERT OR REPLACE`, `RETURNING` for new ids).
 

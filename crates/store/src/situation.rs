@@ -56,21 +56,30 @@ pub(crate) async fn load(
 
     let enrolments = fetch(
         conn,
-        &format!("SELECT {ENROLMENT_COLUMNS} FROM enrolments WHERE person_id = $1 AND active = TRUE ORDER BY id"),
+        &format!(
+            "SELECT {ENROLMENT_COLUMNS} FROM enrolments \
+             WHERE person_id = $1 AND active = TRUE ORDER BY id"
+        ),
         id,
         rows::enrolment,
     )
     .await?;
     let in_transit = fetch(
         conn,
-        &format!("SELECT {TRANSACTION_COLUMNS} FROM transactions WHERE person_id = $1 AND finished_at IS NULL ORDER BY id"),
+        &format!(
+            "SELECT {TRANSACTION_COLUMNS} FROM transactions \
+             WHERE person_id = $1 AND finished_at IS NULL ORDER BY id"
+        ),
         id,
         rows::transaction,
     )
     .await?;
     let specials = fetch(
         conn,
-        &format!("SELECT {SPECIAL_COLUMNS} FROM specials WHERE person_id = $1 AND active = TRUE ORDER BY id"),
+        &format!(
+            "SELECT {SPECIAL_COLUMNS} FROM specials \
+             WHERE person_id = $1 AND active = TRUE ORDER BY id"
+        ),
         id,
         rows::special,
     )
