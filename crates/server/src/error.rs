@@ -4,8 +4,8 @@
 //! | what failed | status | code |
 //! |---|---|---|
 //! | no or expired session, unknown API key or self-service token | 401 | `unauthenticated` |
-//! | a rule refuses because of *who* acts (R1.3 scope, role, R2.13 arrears office, R2.17, own-agency sign-off, R2.10 self-service fields) | 403 | the rule's code |
-//! | any other rule refuses (the record, its business or the request forbid it now) | 409 | the rule's code |
+//! | a rule refuses because of *who* acts (R1.3 scope, role, R2.13 arrears office, R2.17, own-agency sign-off, R2.10 self-service fields, card void by a non-centre) | 403 | the refusal's code |
+//! | any other rule refuses (the record, its business or the request forbid it now) | 409 | the refusal's code |
 //! | the request names a stale version of the record | 409 | `version_conflict` (details carry the current version and the masked record) |
 //! | a business system or a person acts outside its line, agency or own record | 403 | `forbidden` |
 //! | a value does not parse | 422 | `invalid_value` (details name the field) |
@@ -107,7 +107,7 @@ impl ApiError {
 
     /// A refusal by a rule: 403 when the rule is about who acts, 409 otherwise.
     pub fn refused(refusal: Refusal) -> Self {
-        let status = refusal_status(refusal.rule);
+        let status = refusal_status(refusal.rule, refusal.code);
         let mut details = refusal.details;
         if let Some(section) = refusal.rule.notice() {
             match &mut details {
@@ -130,8 +130,13 @@ impl ApiError {
     }
 }
 
-/// The status of a refusal by `rule`: 403 for rules about who may act, 409 for the rest.
-pub fn refusal_status(rule: RuleId) -> StatusCode {
+/// The status of a refusal by `rule` with `code`: 403 for rules (and the few codes of other
+/// rules) about who may act, 409 for the rest.
+pub fn refusal_status(rule: RuleId, code: &str) -> StatusCode {
+    // Card issue and void are the information centre's job (R2.14): a question of who acts.
+    if code == "information_centre_only" {
+        return StatusCode::FORBIDDEN;
+    }
     match rule {
         RuleId::AgencyScope
         | RuleId::HandlerRole
