@@ -44,6 +44,11 @@
 //!
 //! The backend-specific code is in the private `db` module; the SQL elsewhere is portable to
 //! PostgreSQL (placeholders `$1`, no `INSERT OR REPLACE`, `RETURNING` for new ids).
+//! `migrations/postgres` mirrors `migrations/sqlite`, and `scripts/check-postgres.sh`
+//! prepares every statement of this crate against a PostgreSQL server. What a PostgreSQL
+//! backend still needs: a twin of `db` (pool, `BEGIN` with `SELECT ... FOR UPDATE` on the
+//! person row or `SERIALIZABLE` in place of `BEGIN IMMEDIATE`, the request id from a
+//! sequence) and a way to choose the backend at run time.
 
 mod apply;
 mod auth;

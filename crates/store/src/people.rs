@@ -186,16 +186,18 @@ impl Store {
             let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE ssn = $1");
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ssn.as_str()).fetch_all(&self.pool).await?
         } else if let Some(name) = &query.name {
+            // A statement per shape rather than `$3 IS NULL OR ...`, whose parameter type
+            // PostgreSQL cannot infer.
+            let by_birth = if query.birth_date.is_some() { "AND birth_date = $3" } else { "" };
             let sql = format!(
-                "SELECT {PERSON_COLUMNS} FROM persons WHERE name = $1 \
-                 AND ($2 IS NULL OR birth_date = $2) ORDER BY id LIMIT $3"
+                "SELECT {PERSON_COLUMNS} FROM persons WHERE name = $1 {by_birth} \
+                 ORDER BY id LIMIT $2"
             );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(name.as_str())
-                .bind(query.birth_date.map(date_text))
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?
+            let mut select = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(name.as_str()).bind(limit);
+            if let Some(day) = query.birth_date {
+                select = select.bind(date_text(day));
+            }
+            select.fetch_all(&self.pool).await?
         } else {
             return Err(StoreError::invalid("query", "请输入社会保障号码或姓名"));
         };

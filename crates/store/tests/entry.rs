@@ -5,6 +5,7 @@ mod common;
 use common::{new_person, world};
 use personbase_domain::RuleId;
 use personbase_domain::rules::InputSource;
+use personbase_store::PersonQuery;
 
 #[tokio::test]
 async fn an_entry_is_stored_with_values_from_the_number_and_journaled() {
@@ -107,4 +108,27 @@ async fn viewing_unmasked_data_needs_a_reason_and_is_journaled() {
     let last = w.store.history(p.id).await.unwrap().pop().unwrap();
     assert_eq!((last.action.as_str(), last.reason.as_str()), ("person.viewed", "核查参保信息"));
     assert_eq!(last.agency, Some(w.centre.id));
+}
+
+#[tokio::test]
+async fn persons_are_found_by_number_or_by_name_and_birth_date() {
+    let w = world().await;
+    let a = w.enter("23010319900101123", "张伟").await;
+    let b = w.enter("23010319850505113", "张伟").await;
+    let search = |q: PersonQuery| {
+        let store = w.store.clone();
+        async move {
+            store.search_persons(&q).await.unwrap().into_iter().map(|p| p.id).collect::<Vec<_>>()
+        }
+    };
+
+    let by_number = PersonQuery { ssn: Some(b.ssn.clone()), ..PersonQuery::default() };
+    assert_eq!(search(by_number).await, [b.id]);
+    let by_name = PersonQuery { name: Some(common::name("张伟")), ..PersonQuery::default() };
+    assert_eq!(search(by_name.clone()).await, [a.id, b.id]);
+    let by_birth = PersonQuery { birth_date: Some(a.birth_date), ..by_name.clone() };
+    assert_eq!(search(by_birth).await, [a.id]);
+    assert_eq!(search(PersonQuery { limit: 1, ..by_name }).await, [a.id]);
+    let empty = w.store.search_persons(&PersonQuery::default()).await.unwrap_err();
+    assert_eq!(empty.code(), "invalid_input");
 }
