@@ -28,14 +28,17 @@ pub struct ApiKey {
 }
 
 impl Store {
-    /// Stores a session of `operator` under the token's hash, valid until `expires_at`.
-    /// Sessions are authentication state, not personal data: they are not journaled.
+    /// Stores a session of `operator` under the token's hash, valid until `expires_at`;
+    /// [`StoreError::NotFound`] when there is no such operator. Sessions are authentication
+    /// state, not personal data: they are not journaled.
     pub async fn create_session(
         &self,
         token_hash: &str,
         operator: OperatorId,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        operator_in(&mut tx, operator).await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, operator_id, created_at, expires_at) \
              VALUES ($1, $2, $3, $4)",
@@ -44,8 +47,9 @@ impl Store {
         .bind(operator.0)
         .bind(time_text(self.clock.now()))
         .bind(time_text(expires_at))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -43,9 +43,12 @@ pub struct JournalEntry {
     pub person: Option<PersonId>,
     /// The change request concerned.
     pub request: Option<RequestId>,
-    /// The state before (full values: the journal is the protected log).
+    /// The state before (full values: the journal is the protected log); `null` when there
+    /// was none.
     pub before: Value,
-    /// The state after.
+    /// The state after: the full record for `change.effective`; `{person, source, rules}`
+    /// for `person.created`; the request for `change.requested`; `{attempt, rule, code,
+    /// details}` for refusals; field → value maps for `person.registry_differs`.
     pub after: Value,
     /// Why, as stated by the actor, or the rule that refused.
     pub reason: String,

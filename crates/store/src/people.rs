@@ -151,8 +151,7 @@ impl Store {
         if !plan.registry_differences.is_empty() {
             let differs =
                 registry_differs(&operator, &agency, person.id, &plan.registry_differences);
-            journal::append(&mut tx, now, Entry { action: "person.registry_differs", ..differs })
-                .await?;
+            journal::append(&mut tx, now, differs).await?;
         }
         tx.commit().await?;
         tracing::info!(person = person.id.0, operator = operator.id.0, "person entered");
