@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmark of `personbase import` (dry run) on synthetic legacy files:
+#   - rows per second and peak memory (/usr/bin/time -v) for each size in ROWS;
+#   - precision and recall of each finding against the generator's answer key;
+#   - the same deterministic checks as a DuckDB SQL script on the same file, and the ratio.
+#
+# Usage: scripts/import/bench.sh            (1 and 10 million rows)
+#        ROWS="100000" scripts/import/bench.sh
+# Files go to WORK (default /tmp/personbase-import-bench) and are kept for reruns; a 10M-row
+# file takes about 2 GB. Run it on an otherwise idle machine: figures are wall-clock.
+set -euo pipefail
+
+ROWS="${ROWS:-1000000 10000000}"
+WORK="${WORK:-/tmp/personbase-import-bench}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+cargo build --quiet --release -p personbase --manifest-path "$ROOT/Cargo.toml"
+BIN="$TARGET/release/personbase"
+python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install --quiet duckdb
+
+seconds_of() { # "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:01.74" -> seconds
+    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
+        for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$1"
+}
+peak_mib_of() {
+    awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"
+}
+
+for n in $ROWS; do
+    dir="$WORK/$n"
+    mkdir -p "$dir"
+    if [ ! -f "$dir/legacy.csv" ]; then
+        "$BIN" legacy-demo --rows "$n" --out "$dir" --seed 1 > "$dir/demo.txt"
+    fi
+    size=$(du -m "$dir/legacy.csv" | cut -f1)
+    echo "== $n rows ($size MiB CSV)"
+
+    status=0
+    /usr/bin/time -v -o "$dir/time.txt" "$BIN" import "$dir/legacy.csv" --format json --quiet \
+        > "$dir/findings.jsonl" || status=$?
+    if [ "$status" -gt 1 ]; then
+        echo "personbase import failed with status $status" >&2
+        exit 2
+    fi
+    secs=$(seconds_of "$dir/time.txt")
+    echo "personbase import: ${secs}s, $(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", n / s }') rows/s, peak $(peak_mib_of "$dir/time.txt") MiB"
+
+    python3 "$HERE/score.py" "$dir/answer_key.csv" "$dir/findings.jsonl" || echo "(some goal missed)"
+
+    python3 "$HERE/duckdb_bench.py" "$dir/legacy.csv" > "$dir/duckdb.txt"
+    dsecs=$(awk '/^duckdb_seconds/ { print $2 }' "$dir/duckdb.txt")
+    echo "duckdb (same deterministic checks): ${dsecs}s; personbase is $(awk -v a="$dsecs" -v b="$secs" 'BEGIN { printf "%.1f", a / b }')x faster"
+done
