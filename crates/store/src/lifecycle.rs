@@ -97,9 +97,11 @@ impl Store {
 
     /// Records the person's answer to `request` (R2.4); its moment is taken from the store's
     /// clock. On the portal (`ConfirmationChannel::SelfService`) `person` must be the
-    /// request's person; at a counter the channel names the operator, who must be a handler. An
-    /// acceptance rechecks and applies the change; a refusal ends the request. Journaled as
-    /// `change.confirmed` (or `change.rejected` when the person declines).
+    /// request's person; at a counter the channel names the operator, who must be a
+    /// handler. An acceptance rechecks and applies the change; when the recheck refuses,
+    /// nothing is recorded and the refusal is returned (journaled as `change.refused`). The
+    /// person declining ends the request. Journaled as `change.confirmed` (or
+    /// `change.rejected` when the person declines).
     pub async fn confirm_request(
         &self,
         request: RequestId,
