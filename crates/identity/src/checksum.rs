@@ -15,6 +15,13 @@ pub fn mod11_2(digits: &[u8; 17]) -> u8 {
     if value == 10 { b'X' } else { b'0' + value as u8 }
 }
 
+/// The MOD 11-2 check character of 17 digit values (`0..=9`).
+pub fn mod11_2_values(values: &[u8; 17]) -> u8 {
+    let sum: u32 = values.iter().zip(WEIGHTS_11_2).map(|(&v, w)| u32::from(v) * w).sum();
+    let value = (12 - (sum % 11)) % 11;
+    if value == 10 { b'X' } else { b'0' + value as u8 }
+}
+
 /// The value of an alphanumeric character: `0`-`9` then `A`=10 .. `Z`=35.
 pub fn alnum_value(c: u8) -> Option<u32> {
     match c {
@@ -61,6 +68,8 @@ mod tests {
     fn mod11_2_matches_the_standards_examples() {
         assert_eq!(mod11_2(b"11010519491231002"), b'X');
         assert_eq!(mod11_2(b"44052418800101001"), b'4');
+        let values: [u8; 17] = std::array::from_fn(|i| b"11010519491231002"[i] - b'0');
+        assert_eq!(mod11_2_values(&values), b'X');
     }
 
     #[test]

@@ -112,36 +112,63 @@ pub(crate) fn with_normalised<R>(
     if is_plain(input) {
         return Ok(f(input, Normalisations::default()));
     }
-    if input.is_ascii() && input.len() <= INLINE {
-        let mut buf = [0u8; INLINE];
-        let mut len = 0;
-        let mut applied = Normalisations::default();
-        let trimmed = input.trim();
-        if trimmed.len() != input.len() {
-            applied.insert(Normalisation::Trimmed);
-        }
-        for &b in trimmed.as_bytes() {
-            if char::from(b).is_whitespace() {
-                applied.insert(Normalisation::InnerWhitespace);
-                continue;
-            }
-            if b.is_ascii_lowercase() {
-                applied.insert(Normalisation::UpperCase);
-            }
-            buf[len] = b.to_ascii_uppercase();
-            len += 1;
-        }
-        if len == 0 {
-            return Err(IdError::new(IdErrorKind::Empty));
-        }
-        let text = &buf[..len];
-        if is_scientific(text) {
-            return Err(IdError::new(IdErrorKind::Scientific));
-        }
-        return Ok(f(std::str::from_utf8(text).unwrap_or_default(), applied));
+    if let Some(inline) = inline(input) {
+        let (buf, len, applied) = inline?;
+        return Ok(f(std::str::from_utf8(&buf[..len]).unwrap_or_default(), applied));
     }
     let n = slow(input)?;
     Ok(f(&n.text, n.applied))
+}
+
+/// The stack path: ASCII, full-width ASCII forms (U+FF01..U+FF5E, which NFKC maps to
+/// ASCII by subtracting 0xFEE0) and white space, up to [`INLINE`] characters kept.
+/// `None` when the input needs the general path. Gives the same result as [`slow`].
+fn inline(input: &str) -> Option<Result<([u8; INLINE], usize, Normalisations), IdError>> {
+    if input.len() > INLINE * 3 {
+        return None;
+    }
+    let mut buf = [0u8; INLINE];
+    let mut len = 0;
+    let mut applied = Normalisations::default();
+    let trimmed = input.trim();
+    if trimmed.len() != input.len() {
+        applied.insert(Normalisation::Trimmed);
+    }
+    for c in trimmed.chars() {
+        let ascii = match c {
+            _ if c.is_ascii() => c as u8,
+            '\u{FF01}'..='\u{FF5E}' => {
+                applied.insert(Normalisation::FullWidth);
+                (c as u32 - 0xFEE0) as u8
+            }
+            _ if c.is_whitespace() => {
+                // NFKC folds most non-ASCII spaces to U+0020 (counted as full width by the
+                // general path); leave the rare others to it.
+                if !matches!(c, '\u{3000}' | '\u{00A0}' | '\u{2000}'..='\u{200A}') {
+                    return None;
+                }
+                applied.insert(Normalisation::FullWidth);
+                b' '
+            }
+            _ => return None,
+        };
+        if char::from(ascii).is_whitespace() {
+            applied.insert(Normalisation::InnerWhitespace);
+            continue;
+        }
+        if ascii.is_ascii_lowercase() {
+            applied.insert(Normalisation::UpperCase);
+        }
+        *buf.get_mut(len)? = ascii.to_ascii_uppercase();
+        len += 1;
+    }
+    if len == 0 {
+        return Some(Err(IdError::new(IdErrorKind::Empty)));
+    }
+    if is_scientific(&buf[..len]) {
+        return Some(Err(IdError::new(IdErrorKind::Scientific)));
+    }
+    Some(Ok((buf, len, applied)))
 }
 
 fn slow(input: &str) -> Result<Normalised<'_>, IdError> {
@@ -233,6 +260,19 @@ mod tests {
             let slow = slow(input).map(|n| (n.text.into_owned(), n.applied));
             let inline = with_normalised(input, |t, a| (t.to_string(), a));
             assert_eq!(slow, inline, "{input:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn inline_path_equals_the_general_path(s in "[0-9xX０-９ｘＸ .eE+\u{3000}\u{a0}\t]{0,24}") {
+            if let Some(inline) = inline(&s) {
+                let general = slow(&s).map(|n| (n.text.into_owned(), n.applied));
+                let inline = inline.map(|(buf, len, a)| {
+                    (String::from_utf8_lossy(&buf[..len]).into_owned(), a)
+                });
+                proptest::prop_assert_eq!(general, inline);
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! structure, birth date and check character hold. No clock, no tables: those come later
 //! (see `check`).
 
-use crate::checksum::{mod11_2, mod37_36, weights_731};
+use crate::checksum::{mod11_2, mod11_2_values, mod37_36, weights_731};
 use crate::error::IdError;
 use crate::kind::NumberKind;
 
@@ -29,6 +29,11 @@ impl Recognised {
 /// `id.char` error at its 1-based character position.
 pub(crate) fn recognise(s: &str) -> Result<Recognised, IdError> {
     let b = s.as_bytes();
+    if let Ok(digits) = <&[u8; 18]>::try_from(b) {
+        if let Some(found) = eighteen_digits(digits) {
+            return found;
+        }
+    }
     if !b.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) {
         return Err(first_bad_char(s));
     }
@@ -84,6 +89,33 @@ fn check_date(y: u32, m: u32, d: u32) -> Result<(), usize> {
         _ => 31,
     };
     if d == 0 || d > days { Err(2) } else { Ok(()) }
+}
+
+/// The hot path: 17 digits and a digit or `X`, checked in one pass over digit values.
+/// `None` for anything else, which the general path then explains.
+fn eighteen_digits(b: &[u8; 18]) -> Option<Result<Recognised, IdError>> {
+    let mut d = [0u8; 17];
+    let mut all_digits = true;
+    for (v, c) in d.iter_mut().zip(b) {
+        *v = c.wrapping_sub(b'0');
+        all_digits &= *v < 10;
+    }
+    if !all_digits || !(b[17].is_ascii_digit() || b[17] == b'X') {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| d[r].iter().fold(0u32, |a, &v| a * 10 + u32::from(v));
+    let year = n(6..10);
+    if year < MIN_YEAR {
+        return Some(Err(IdError::date_at(7)));
+    }
+    if let Err(at) = check_date(year, n(10..12), n(12..14)) {
+        return Some(Err(date_error(at, 7, 4)));
+    }
+    let expected = mod11_2_values(&d);
+    if expected != b[17] {
+        return Some(Err(IdError::check(18, char::from(expected), char::from(b[17]))));
+    }
+    Some(Ok(Recognised { kind: kind_of_18(b), text: *b, len: 18 }))
 }
 
 /// An 18-digit GB 11643 number, or a 2023 permanent residence number (first digit 9).
