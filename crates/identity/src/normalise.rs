@@ -120,10 +120,13 @@ pub(crate) fn with_normalised<R>(
     Ok(f(&n.text, n.applied))
 }
 
+/// A normalised input on the stack: bytes, how many are used, what was changed.
+type Inline = ([u8; INLINE], usize, Normalisations);
+
 /// The stack path: ASCII, full-width ASCII forms (U+FF01..U+FF5E, which NFKC maps to
 /// ASCII by subtracting 0xFEE0) and white space, up to [`INLINE`] characters kept.
 /// `None` when the input needs the general path. Gives the same result as [`slow`].
-fn inline(input: &str) -> Option<Result<([u8; INLINE], usize, Normalisations), IdError>> {
+fn inline(input: &str) -> Option<Result<Inline, IdError>> {
     if input.len() > INLINE * 3 {
         return None;
     }

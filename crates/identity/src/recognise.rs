@@ -29,10 +29,8 @@ impl Recognised {
 /// `id.char` error at its 1-based character position.
 pub(crate) fn recognise(s: &str) -> Result<Recognised, IdError> {
     let b = s.as_bytes();
-    if let Ok(digits) = <&[u8; 18]>::try_from(b) {
-        if let Some(found) = eighteen_digits(digits) {
-            return found;
-        }
+    if let Some(found) = <&[u8; 18]>::try_from(b).ok().and_then(eighteen_digits) {
+        return found;
     }
     if !b.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) {
         return Err(first_bad_char(s));
