@@ -295,6 +295,12 @@ impl ChangeRequest {
         Ok(step)
     }
 
+    /// Whether the request waits for `agency`'s sign-off and its turn has come: what an
+    /// agency's inbox lists.
+    pub fn awaits(&self, agency: AgencyId) -> bool {
+        self.state == RequestState::WaitingForSignoff && self.turn_of(agency).is_ok()
+    }
+
     fn require_state(&self, state: RequestState) -> Result<(), Refusal> {
         if self.state == state {
             return Ok(());

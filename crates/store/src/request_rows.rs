@@ -91,14 +91,6 @@ pub(crate) async fn request_in(conn: &mut Conn, id: RequestId) -> Result<ChangeR
     }
 }
 
-/// Whether `agency` has an unsigned step whose turn has come: every step of a lower order is
-/// signed. (The same test `ChangeRequest::check_signoff` makes, without an operator.)
-fn awaits(request: &ChangeRequest, agency: AgencyId) -> bool {
-    let Some(step) = request.steps.iter().find(|s| s.agency == agency) else { return false };
-    step.signed.is_none()
-        && request.steps.iter().all(|s| s.order >= step.order || s.signed.is_some())
-}
-
 impl Store {
     /// Request `id`; [`StoreError::NotFound`] when there is none.
     pub async fn request(&self, id: RequestId) -> Result<ChangeRequest> {
@@ -132,7 +124,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         let requests = rows.iter().map(rows::request).collect::<Result<Vec<_>>>()?;
-        Ok(requests.into_iter().filter(|r| awaits(r, agency)).collect())
+        Ok(requests.into_iter().filter(|r| r.awaits(agency)).collect())
     }
 
     /// Requests still open after their due day (R4.1): open and due before `today`, oldest

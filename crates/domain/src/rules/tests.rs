@@ -466,6 +466,8 @@ fn signoffs_follow_the_order_and_the_last_makes_it_ready() {
     // The insurance agency opens: its own step must wait for the others.
     let (mut request, progress) = open_request(&w, &w.arrears_prefecture, &rename("李建华"));
     assert_eq!(progress, Progress::Waiting);
+    assert!(request.awaits(w.employment.id), "employment's turn comes first");
+    assert!(!request.awaits(w.insurance.id) && !request.awaits(w.arrears_prefecture.id));
     let insurance_op = operator_of(&w.insurance);
     let err = request.sign_off(&insurance_op, &w.insurance, at).unwrap_err();
     assert_eq!((err.rule, err.code), (RuleId::SignoffOrder, "signoff_out_of_order"));
