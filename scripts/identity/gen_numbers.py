@@ -70,7 +70,7 @@ class Generator:
 
     def mutate(self, n):
         r = self.r
-        kind = r.randrange(9)
+        kind = r.randrange(11)
         s = list(n)
         i = r.randrange(len(s))
         if kind == 0:  # one digit changed
@@ -90,8 +90,13 @@ class Generator:
             s[-1] = r.choice([c for c in "0123456789X" if c != s[-1]])
         elif kind == 7:  # spreadsheet damage
             return f"{int(n[:17]) / 10 ** 16:.14f}E+17"
-        else:  # full width
+        elif kind == 8:  # full width
             return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in n)
+        elif kind == 9:  # grouped with inner spaces, as typed from a card
+            return f"{n[:6]} {n[6:14]} {n[14:]}"
+        else:  # a birth year before 1800, check character recomputed
+            body = n[:6] + str(r.randint(1000, 1799)) + n[10:17]
+            return body + check_char(body)
         return "".join(s)
 
     def garbage(self):
