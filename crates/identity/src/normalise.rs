@@ -174,10 +174,16 @@ fn inline(input: &str) -> Option<Result<Inline, IdError>> {
     Some(Ok((buf, len, applied)))
 }
 
+/// White space, and the invisible characters that exports and copied text carry: the byte
+/// order mark (U+FEFF) at the start of a Windows file, the zero-width space (U+200B).
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}')
+}
+
 fn slow(input: &str) -> Result<Normalised<'_>, IdError> {
     let mut applied = Normalisations::default();
 
-    let trimmed = input.trim();
+    let trimmed = input.trim_matches(is_space);
     if trimmed.len() != input.len() {
         applied.insert(Normalisation::Trimmed);
     }
@@ -197,8 +203,8 @@ fn slow(input: &str) -> Result<Normalised<'_>, IdError> {
 
     // Folding may have produced new white space (an ideographic space becomes a space).
     let before = out.len();
-    let inner = out.trim().len();
-    out.retain(|c| !c.is_whitespace());
+    let inner = out.trim_matches(is_space).len();
+    out.retain(|c| !is_space(c));
     if out.len() != before {
         if inner == out.len() && before != inner {
             applied.insert(Normalisation::Trimmed);
