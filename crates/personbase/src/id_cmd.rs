@@ -5,7 +5,7 @@
 //! output pipe (`| head`) ends the command quietly with the status so far.
 
 use std::fs::File;
-use std::io::{self, BufWriter, ErrorKind, Read, Write};
+use std::io::{self, BufWriter, ErrorKind, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,6 +46,8 @@ pub fn run(cmd: IdCommand, today: NaiveDate) -> anyhow::Result<ExitCode> {
         IdCommand::Check { file, format } => (file, Mode::Check(format)),
         IdCommand::Upgrade { file } => (file, Mode::Upgrade),
     };
+    let pace =
+        if file.is_none() && io::stdin().is_terminal() { Pace::Interactive } else { Pace::Batch };
     let input: Box<dyn Read> = match &file {
         Some(path) => {
             Box::new(File::open(path).with_context(|| format!("cannot open {}", path.display()))?)
@@ -55,11 +57,12 @@ pub fn run(cmd: IdCommand, today: NaiveDate) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
 
-    let outcome = process(input, &mut out, mode, today).and_then(|all_valid| match out.flush() {
-        Ok(()) => Ok(all_valid),
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => Err(Failure::Closed(all_valid)),
-        Err(e) => Err(Failure::Output(e)),
-    });
+    let outcome =
+        process(input, &mut out, mode, today, pace).and_then(|all_valid| match out.flush() {
+            Ok(()) => Ok(all_valid),
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => Err(Failure::Closed(all_valid)),
+            Err(e) => Err(Failure::Output(e)),
+        });
     match outcome {
         // A reader that stopped early (`| head`) is no error: the status of what was read.
         Ok(all_valid) | Err(Failure::Closed(all_valid)) => Ok(status(all_valid)),
@@ -70,6 +73,14 @@ pub fn run(cmd: IdCommand, today: NaiveDate) -> anyhow::Result<ExitCode> {
 
 fn status(all_valid: bool) -> ExitCode {
     if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// How input arrives: a file or pipe is read in large blocks split between the cores; a
+/// person typing at a terminal gets each answer as soon as the line is complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    Batch,
+    Interactive,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,9 +116,17 @@ fn process(
     out: &mut impl Write,
     mode: Mode,
     today: NaiveDate,
+    pace: Pace,
 ) -> Result<bool, Failure> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let block = BLOCK_PER_THREAD * threads;
+    let threads = match pace {
+        Pace::Batch => std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+        Pace::Interactive => 1,
+    };
+    let block = match pace {
+        Pace::Batch => BLOCK_PER_THREAD * threads,
+        Pace::Interactive => 1,
+    };
+    let mut want = block;
     let mut buf: Vec<u8> = Vec::with_capacity(block + (block >> 2));
     let mut next_line = 1usize;
     let mut all_valid = true;
@@ -117,16 +136,20 @@ fn process(
         table_header(out).map_err(|e| closed_or(e, true))?;
     }
     loop {
-        let eof = fill(&mut input, &mut buf, block).map_err(Failure::Input)?;
+        let eof = fill(&mut input, &mut buf, want).map_err(Failure::Input)?;
         let end = if eof {
             buf.len()
         } else {
             match buf.iter().rposition(|&b| b == b'\n') {
                 Some(i) => i + 1,
-                // One line longer than a block: read on.
-                None => continue,
+                // No line end yet (a line longer than a block, or a slow typist): read on.
+                None => {
+                    want = buf.len() + block;
+                    continue;
+                }
             }
         };
+        want = block;
         let parts = split_lines(&buf[..end], threads);
         run_parts(&parts, next_line, mode, today, &mut outputs)?;
         for part in &outputs[..parts.len()] {
@@ -136,6 +159,9 @@ fn process(
             next_line += part.lines;
         }
         buf.drain(..end);
+        if pace == Pace::Interactive {
+            out.flush().map_err(|e| closed_or(e, all_valid))?;
+        }
         if eof {
             return Ok(all_valid);
         }
@@ -323,7 +349,7 @@ mod tests {
     fn run_lines(input: &str, mode: Mode) -> (String, bool) {
         let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
         let mut out = Vec::new();
-        let ok = process(input.as_bytes(), &mut out, mode, today).ok().unwrap();
+        let ok = process(input.as_bytes(), &mut out, mode, today, Pace::Batch).ok().unwrap();
         (String::from_utf8(out).unwrap(), ok)
     }
 
@@ -365,6 +391,18 @@ mod tests {
             .collect();
         assert_eq!(inputs.len(), 50_000);
         assert_eq!(inputs[49_999], "\"49999\"");
+    }
+
+    #[test]
+    fn a_line_longer_than_a_block_is_read_whole() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let long = format!("{}\n11010519491231002X\n", "1".repeat(3 * BLOCK_PER_THREAD));
+        for pace in [Pace::Batch, Pace::Interactive] {
+            let mut out = Vec::new();
+            let ok = process(long.as_bytes(), &mut out, Mode::Upgrade, today, pace).ok();
+            assert_eq!(ok, Some(false));
+            assert_eq!(String::from_utf8(out).unwrap(), "\n11010519491231002X\n");
+        }
     }
 
     #[test]
