@@ -12,6 +12,26 @@
 //! - [`foreign_ssn`]: our default layout and generator for foreigners' numbers (R2.15).
 //!
 //! Nothing here reads a clock or does I/O, and no input makes it panic.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use personbase_identity::{Gender, SocialSecurityNumber, check};
+//!
+//! // The example of GB 11643-1999, typed with a full-width digit and a lower-case x.
+//! let n = SocialSecurityNumber::parse("11010519491231００2x")?;
+//! assert_eq!(n.as_str(), "11010519491231002X");
+//! assert_eq!(n.gender(), Some(Gender::Female));
+//! assert_eq!(n.masked(), "1101**********002X");
+//!
+//! let e = SocialSecurityNumber::parse("110105194912310023").unwrap_err();
+//! assert_eq!((e.code(), e.position()), ("id.check", Some(18)));
+//!
+//! let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default();
+//! let report = check("110105491231002", today);
+//! assert_eq!(report.normalized.as_deref(), Some("11010519491231002X"));
+//! assert_eq!(report.region_name.as_deref(), Some("北京市朝阳区"));
+//! # Ok::<(), personbase_identity::IdError>(())
+//! ```
 
 mod check;
 mod check_json;
