@@ -75,7 +75,9 @@ impl ImportError {
     /// The message for the person running the import, in Chinese.
     pub fn message_zh(&self) -> String {
         match self {
-            ImportError::Io { path, .. } => format!("无法读写文件 {}", path.display()),
+            ImportError::Io { path, source } => {
+                format!("无法读写文件 {}：{source}", path.display())
+            }
             ImportError::Csv { path, message } => {
                 format!("CSV 文件 {} 格式错误：{message}", path.display())
             }

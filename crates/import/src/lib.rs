@@ -22,6 +22,7 @@ pub mod finding;
 mod hash;
 pub mod names;
 mod output;
+mod pipeline;
 mod progress;
 pub mod report;
 pub mod rowcheck;

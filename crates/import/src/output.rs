@@ -63,16 +63,17 @@ fn table(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
         return writeln!(out, "未发现问题。");
     }
     writeln!(out)?;
-    writeln!(out, "{:<24} {:>10}  问题", "代码", "数量")?;
+    // Each Chinese character takes two columns: pad by hand.
+    writeln!(out, "代码{}数量  问题", " ".repeat(30))?;
     let order = |code: &str| KINDS.iter().position(|k| k.code == code).unwrap_or(usize::MAX);
     let mut codes: Vec<_> = s.by_code.iter().collect();
     codes.sort_by_key(|(c, _)| order(c));
     for (code, n) in codes {
         let k = kind(code);
-        let mark = if k.certainty == Certainty::Probable { "（疑似）" } else { "" };
-        writeln!(out, "{code:<26} {:>10}  {}{mark}", thousands(*n), k.title_zh)?;
+        let mark = if k.certainty == Certainty::Probable { "（请人工确认）" } else { "" };
+        writeln!(out, "{code:<26} {:>11}  {}{mark}", thousands(*n), k.title_zh)?;
     }
-    writeln!(out, "{:<26} {:>10}", "合计", thousands(s.findings()))
+    writeln!(out, "合计{}{:>11}", " ".repeat(23), thousands(s.findings()))
 }
 
 #[cfg(test)]

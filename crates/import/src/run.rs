@@ -8,13 +8,12 @@ use std::time::Instant;
 use chrono::NaiveDate;
 
 use crate::dups::Collector;
-use crate::field::Field;
 use crate::finding::{Finding, Summary};
+use crate::pipeline::{Sink, check_csv};
 use crate::progress::Progress;
 pub use crate::progress::ProgressMode;
-use crate::rowcheck::check_row;
-use crate::source::{Cell, ReadOptions, Row, RowVisitor, Table, read_file};
-use crate::{ImportError, names, output, report};
+use crate::source::{CsvReader, ReadOptions, Row, RowVisitor, Table, is_workbook, read_file};
+use crate::{ImportError, output, report};
 
 /// How findings are printed on standard output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,16 +58,13 @@ impl Outcome {
     }
 }
 
-struct Checker {
+struct Checker<'a> {
     today: NaiveDate,
-    tables: Vec<Table>,
-    findings: Vec<Finding>,
-    collector: Collector,
-    rows: u64,
-    progress: Progress,
+    tables: &'a mut Vec<Table>,
+    sink: &'a mut Sink,
 }
 
-impl RowVisitor for Checker {
+impl RowVisitor for Checker<'_> {
     fn table(&mut self, table: &Table) {
         self.tables.push(table.clone());
     }
@@ -76,38 +72,39 @@ impl RowVisitor for Checker {
     fn row(&mut self, row: &Row<'_>) {
         let Some(table) = self.tables.last() else { return };
         let index = u16::try_from(self.tables.len() - 1).unwrap_or(u16::MAX);
-        self.rows += 1;
-        let facts = check_row(table, index, row, self.today, &mut self.findings);
-        let keys = match row.cell(Field::Name) {
-            Cell::Text(s) if facts.name != 0 => names::pinyin_keys(s),
-            _ => Vec::new(),
-        };
-        self.collector.push(facts, &keys);
+        self.sink.check(table, index, row, self.today);
     }
 
     fn progress(&mut self, done: u64, total: u64) {
-        self.progress.update(done, total, self.rows);
+        self.sink.progress.update(done, total, self.sink.rows);
     }
 }
 
 /// Reads and checks every file as of `today`, without printing or writing anything.
 pub fn check_files(options: &Options, today: NaiveDate) -> Result<Outcome, ImportError> {
     let start = Instant::now();
-    let mut checker = Checker {
-        today,
-        tables: Vec::new(),
+    let mut tables: Vec<Table> = Vec::new();
+    let mut sink = Sink {
         findings: Vec::new(),
         collector: Collector::default(),
         rows: 0,
         progress: Progress::new(options.progress, options.files.len()),
     };
     for file in &options.files {
-        checker.progress.next_file();
-        read_file(file, &options.read, &mut checker)?;
+        sink.progress.next_file();
+        if is_workbook(file) {
+            let mut checker = Checker { today, tables: &mut tables, sink: &mut sink };
+            read_file(file, &options.read, &mut checker)?;
+        } else {
+            let reader = CsvReader::open(file, &options.read)?;
+            let index = u16::try_from(tables.len()).unwrap_or(u16::MAX);
+            tables.push(reader.table().clone());
+            check_csv(reader, index, today, &mut sink)?;
+        }
     }
-    checker.progress.finish();
+    sink.progress.finish();
 
-    let Checker { tables, mut findings, collector, rows, .. } = checker;
+    let Sink { mut findings, collector, rows, .. } = sink;
     collector.find(&tables, &mut findings);
     findings.sort_by_key(|f| (f.table, f.row));
 

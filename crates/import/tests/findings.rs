@@ -45,14 +45,21 @@ fn every_kind_of_finding_on_its_row() {
         format!("何平,男,1990-05-01,{},汉族,农业户口,13912345678,{addr}", &p[..16]), // 21
         format!("张 伟,男,1990-05-01,{},汉族,农业户口,13912345678,{addr}", num(1990, 5, 1, 791)), // 22
         format!("张Ａ,男,1990-05-01,{},汉族,农业户口,13912345678,{addr}", num(1990, 5, 1, 793)), // 23
-        format!("{},男,1990-05-01,{},汉族,农业户口,13912345678,{addr}", "张伟".repeat(6), num(1990, 5, 1, 795)), // 24
+        format!(
+            "{},男,1990-05-01,{},汉族,农业户口,13912345678,{addr}",
+            "张伟".repeat(6),
+            num(1990, 5, 1, 795)
+        ), // 24
         format!("马超,未知x,1990-05-01,{},汉族,农业户口,13912345678,{addr}", num(1990, 5, 1, 797)), // 25
         format!("马明,男,1985-13-01,{},汉族,农业户口,13912345678,{addr}", num(1990, 5, 1, 799)), // 26
         format!("马丁,男,2030-01-01,{future},汉族,农业户口,13912345678,{addr}"), // 27
         format!("张伟!,男,1990-05-01,{},汉族,农业户口,13912345678,{addr}", num(1990, 5, 1, 801)), // 28
         format!("马力,男,1990-05-01,{},汉族,农业户口,13912345678,X", num(1990, 5, 1, 803)), // 29
     ];
-    let text = format!("姓名,性别,出生日期,身份证号,民族,户口性质,联系电话,家庭住址\n{}\n", rows.join("\n"));
+    let text = format!(
+        "姓名,性别,出生日期,身份证号,民族,户口性质,联系电话,家庭住址\n{}\n",
+        rows.join("\n")
+    );
     let file = write(dir.path(), "all.csv", text.as_bytes());
 
     let outcome = check_with(&[file], ReadOptions::default());
@@ -110,7 +117,11 @@ fn ministry_codes_as_headers_and_a_mapping_file() {
 
     let text = format!("名,证件号\n张伟,{n}\n张伟,{n}\n");
     let file = write(dir.path(), "mapped.csv", text.as_bytes());
-    let mapping = write(dir.path(), "map.toml", "[columns]\n\"证件号\" = \"number\"\n\"名\" = \"name\"\n".as_bytes());
+    let mapping = write(
+        dir.path(),
+        "map.toml",
+        "[columns]\n\"证件号\" = \"number\"\n\"名\" = \"name\"\n".as_bytes(),
+    );
     let read = ReadOptions {
         mapping: personbase_import::field::Mapping::load(&mapping).unwrap(),
         ..ReadOptions::default()

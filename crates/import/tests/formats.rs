@@ -115,14 +115,20 @@ fn an_excel_workbook_with_dates_as_serial_numbers() {
     let outcome = check_with(std::slice::from_ref(&path), ReadOptions::default());
     assert_eq!(
         pairs(&outcome),
-        [(3, "birth.mismatch"), (4, "id.scientific"), (5, "number.upgrade_15"), (5, "dup.identical")]
+        [
+            (3, "birth.mismatch"),
+            (4, "id.scientific"),
+            (5, "number.upgrade_15"),
+            (5, "dup.identical")
+        ]
     );
     assert!(outcome.findings.iter().all(|f| f.sheet == "人员"));
 
     let read = ReadOptions { sheet: Some("人员".to_string()), ..ReadOptions::default() };
     assert_eq!(pairs(&check_with(std::slice::from_ref(&path), read)).len(), 4);
     let read = ReadOptions { sheet: Some("没有".to_string()), ..ReadOptions::default() };
-    let options = Options { files: vec![path], read, progress: ProgressMode::Quiet, ..Options::default() };
+    let options =
+        Options { files: vec![path], read, progress: ProgressMode::Quiet, ..Options::default() };
     assert!(matches!(check_files(&options, common::today()), Err(ImportError::NoSheet { .. })));
 }
 
@@ -137,7 +143,8 @@ fn garbage_files_are_errors_not_panics() {
     ];
     for (name, bytes) in cases {
         let file = write(dir.path(), name, bytes);
-        let options = Options { files: vec![file], progress: ProgressMode::Quiet, ..Options::default() };
+        let options =
+            Options { files: vec![file], progress: ProgressMode::Quiet, ..Options::default() };
         let result = check_files(&options, common::today());
         if name == "header_only.csv" {
             assert_eq!(result.unwrap().summary.rows, 0);
