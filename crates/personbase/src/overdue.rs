@@ -59,7 +59,7 @@ pub async fn run(args: DbArgs) -> Result<ExitCode> {
 }
 
 /// `text` padded with spaces to `width` terminal columns; Chinese characters take two.
-fn pad(text: &str, width: usize) -> String {
+pub(crate) fn pad(text: &str, width: usize) -> String {
     let used: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
     format!("{text}{}", " ".repeat(width.saturating_sub(used).max(1)))
 }

@@ -47,7 +47,7 @@ pub struct DemoArgs {
 
 /// Runs the service until Ctrl-C.
 pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
-    db::init_logging("info,sqlx=warn");
+    db::init_logging("info,sqlx=warn,personbase_store=warn");
     let policy = db::policy(args.policy.as_deref())?;
     let store = db::open(&args.db, policy).await?;
 

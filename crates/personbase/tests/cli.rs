@@ -2,6 +2,8 @@
 //! journal row and names it; `overdue` lists a request left open since yesterday; a missing
 //! database is a system error (exit 2).
 
+#![allow(clippy::unwrap_used, reason = "test helpers: a failure here is a test failure")]
+
 use std::process::{Command, Output};
 use std::sync::Arc;
 

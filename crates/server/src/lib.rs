@@ -23,7 +23,8 @@ use axum::Router;
 use axum::extract::MatchedPath;
 use axum::http::Request;
 use personbase_store::Store;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, ErrorBody};
@@ -47,15 +48,17 @@ impl AppState {
 
 /// The whole service: the API, its OpenAPI document, the Swagger UI and `/healthz`.
 pub fn router(state: AppState) -> Router {
-    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-        // The matched route only (`/api/v1/persons/{id}`): never the query string or a body.
-        let route = req
-            .extensions()
-            .get::<MatchedPath>()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "unmatched".to_owned());
-        tracing::info_span!("http", method = %req.method(), route)
-    });
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request<_>| {
+            // The matched route only (`/api/v1/persons/{id}`): never the query string or a body.
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "unmatched".to_owned());
+            tracing::info_span!("http", method = %req.method(), route)
+        })
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
     routes::api()
         .with_state(state)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi::document()))

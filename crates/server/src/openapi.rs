@@ -21,7 +21,7 @@ use crate::routes::{business, cards, persons, requests, self_service, session};
         requests::preview, requests::propose, requests::get_request, requests::sign_off,
         requests::reject, requests::confirm, requests::withdraw, requests::inbox,
         requests::overdue,
-        cards::issue, cards::void,
+        cards::issue, cards::void, cards::replacement,
         business::enrol, business::close_enrolment, business::start_transaction,
         business::finish_transaction, business::add_special, business::cancel_special,
         self_service::issue_token, self_service::change, self_service::confirm,

@@ -25,6 +25,8 @@ use personbase_store::{ActorRef, ApiKey, Store};
 use persons::{PlannedPerson, Profile, RegistryView};
 use province::Slot;
 
+use crate::overdue::pad;
+
 /// The reference data as created: agencies and operators by slot, keys by line and slot.
 struct Province {
     agencies: Vec<(Slot, Agency, Operator)>,
@@ -230,15 +232,10 @@ async fn leave_overdue(
 /// Prints the accounts, the API keys and the showcase persons.
 pub fn print_accounts(out: &mut impl Write) -> Result<()> {
     writeln!(out, "\n演示账号（密码仅供演示）：")?;
-    writeln!(out, "  {:<22} {:<14} 机构", "登录名", "密码")?;
+    writeln!(out, "  {}{}机构", pad("登录名", 22), pad("密码", 14))?;
     for (_, spec) in province::agencies() {
-        writeln!(
-            out,
-            "  {:<25} {:<16} {}",
-            spec.login,
-            province::password(&spec.login),
-            spec.name
-        )?;
+        let password = province::password(&spec.login);
+        writeln!(out, "  {}{}{}", pad(&spec.login, 22), pad(&password, 14), spec.name)?;
     }
     writeln!(out, "\n业务系统 API Key（请求头 X-Api-Key）：")?;
     let all = province::agencies();

@@ -76,13 +76,13 @@ pub struct PlannedPerson {
 /// The showcase persons, by their position in the plan (person id = position + 1).
 pub const SHOWCASE: [(&str, usize); 8] = [
     ("三机构人员（户籍库无记录）：改姓名须就业先、社保最后确认（R2.2/R2.3）", 0),
-    ("多业务人员：改民族等须本人确认（R2.4）", 1),
+    ("多业务人员：改户籍性质等须本人确认（R2.4）", 1),
     ("有在途业务的人员（R2.12）", 2),
     ("附有养老保险并轨缴费确认的人员（R2.11）", 3),
     ("解欠人员：只能由地市级以上解欠办修改（R2.13）", 4),
     ("持有正在使用的社会保障卡的人员（R2.14）", 5),
     ("户籍库姓名与记录不一致的人员（R2.8）", 6),
-    ("外省户籍人员（R2.17）", 7),
+    ("外省户籍人员：只能由信息中心或录入机构修改（R2.17）", 7),
 ];
 
 const ETHNICITIES: &[(&str, u32)] =
@@ -156,7 +156,8 @@ pub fn plan(count: usize, today: NaiveDate) -> Vec<PlannedPerson> {
             1 => Profile::Insurance,
             2 | 3 | 6 => Profile::Insurance,
             4 => Profile::Arrears,
-            5 | 7 => Profile::Employment,
+            5 => Profile::Employment,
+            7 => Profile::Pension,
             _ if child => Profile::None,
             _ => match rng.gen_range(0..100) {
                 0..15 => Profile::Employment,
@@ -172,7 +173,7 @@ pub fn plan(count: usize, today: NaiveDate) -> Vec<PlannedPerson> {
             county,
             name: names::name(&mut rng, male),
             ethnicity: weighted(&mut rng, ETHNICITIES),
-            household_type: if rng.gen_bool(0.6) { "10" } else { "20" },
+            household_type: if showcase || rng.gen_bool(0.6) { "10" } else { "20" },
             ssn,
             birth,
             household_address,
@@ -184,7 +185,7 @@ pub fn plan(count: usize, today: NaiveDate) -> Vec<PlannedPerson> {
             pension_special: i == 3,
             registry: match i {
                 6 => RegistryView::NameDiffers,
-                0 | 7 => RegistryView::Absent,
+                0 | 5 | 7 => RegistryView::Absent,
                 _ if !showcase && rng.gen_range(0..1000) < 3 => RegistryView::NameDiffers,
                 _ => RegistryView::Same,
             },

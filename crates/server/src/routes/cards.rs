@@ -59,3 +59,19 @@ pub(crate) async fn void(
     tracing::info!(operator = me.operator.id.0, card = id, "card voided");
     Ok(Json(CardView::of(&card)))
 }
+
+/// Records that a replacement for a voided card was requested (R2.14); the fee of the
+/// policy is journaled.
+#[utoipa::path(post, path = "/api/v1/cards/{id}/replacement", tag = "cards",
+    security(("bearer" = [])), params(("id" = i64, Path, description = "card id")),
+    responses((status = 200, body = CardView), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub(crate) async fn replacement(
+    State(state): State<AppState>,
+    me: CurrentOperator,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CardView>> {
+    let card = state.store.request_replacement_card(&me.operator, CardId(id)).await?;
+    tracing::info!(operator = me.operator.id.0, card = id, "replacement card requested");
+    Ok(Json(CardView::of(&card)))
+}

@@ -39,6 +39,7 @@ pub(crate) fn api() -> Router<AppState> {
         .route("/api/v1/inbox", get(requests::inbox))
         .route("/api/v1/overdue", get(requests::overdue))
         .route("/api/v1/cards/{id}/void", post(cards::void))
+        .route("/api/v1/cards/{id}/replacement", post(cards::replacement))
         .route("/api/v1/business/enrolments", post(business::enrol))
         .route("/api/v1/business/enrolments/{person_id}", delete(business::close_enrolment))
         .route("/api/v1/business/transactions", post(business::start_transaction))
