@@ -94,3 +94,18 @@ async fn the_openapi_document_and_health_are_served() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
 }
+
+#[tokio::test]
+async fn an_expired_session_is_refused() {
+    let world = World::new().await;
+    let clerk = &world.employment;
+    let past = world.store.clock().now() - chrono::Duration::minutes(1);
+    let hash = personbase_server::auth::token_hash("expired-token");
+    world.store.create_session(&hash, clerk.operator.id, past).await.unwrap();
+
+    let headers = [("authorization", "Bearer expired-token")];
+    let (status, body) = world.call_with(Method::GET, "/api/v1/session", &headers, None).await;
+
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "unauthenticated");
+}
