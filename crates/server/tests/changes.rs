@@ -360,3 +360,43 @@ async fn a_signing_agency_rejects_and_the_requester_withdraws() {
     assert_eq!(count(&actions, "change.rejected"), 1);
     assert_eq!(count(&actions, "change.withdrawn"), 1);
 }
+
+#[tokio::test]
+async fn a_name_change_of_a_person_in_two_lines_waits_for_both_agencies() {
+    let world = World::new().await;
+    let id = world.enter(&number(230103, "19850312", 123), "张三").await;
+    world.enrol(id, BusinessLine::Employment, &world.employment).await;
+    world.enrol(id, BusinessLine::Pension, &world.insurance).await;
+
+    let body = change("card_reader", json!({ "name": "张山" }));
+    let (status, body) = world.post(&changes_path(id), &world.insurance, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let rules = body["request"]["rules"].as_array().unwrap().clone();
+    assert!(rules.contains(&json!("all-agencies-sign")), "{rules:?}");
+    assert!(!rules.contains(&json!("employment-first")), "no subsidy line: no order: {rules:?}");
+    assert_eq!(body["request"]["state"], "waiting_for_signoff", "the proposer signed its own step");
+    assert_eq!(world.record(id).await.name.as_str(), "张三", "old values until the last sign-off");
+
+    let path = format!("/api/v1/requests/{}/sign-off", body["request"]["id"]);
+    let (status, body) = world.call(Method::POST, &path, Some(&world.employment), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "effective");
+    assert_eq!(world.record(id).await.name.as_str(), "张山");
+    assert_eq!(count(&world.actions(id).await, "change.signed"), 2);
+}
+
+#[tokio::test]
+async fn a_number_held_by_another_record_is_not_taken_over() {
+    let world = World::new().await;
+    let id = single_line(&world).await;
+    let other = number(230103, "19850312", 135);
+    world.enter(&other, "李四").await;
+
+    let body = change("card_reader", json!({ "ssn": other }));
+    let (status, body) = world.post(&changes_path(id), &world.employment, body).await;
+
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "number_occupied");
+    assert_eq!(body["rule"], "occupied-number");
+    assert_eq!(world.record(id).await.ssn.as_str(), number(230103, "19850312", 123));
+}
