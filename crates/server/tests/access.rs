@@ -90,6 +90,8 @@ async fn the_openapi_document_and_health_are_served() {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
+    let (status, _) = world.call(Method::GET, "/api/docs/", None, None).await;
+    assert_eq!(status, StatusCode::OK, "the Swagger UI is vendored");
     let (status, body) = world.call(Method::GET, "/healthz", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
