@@ -400,3 +400,26 @@ async fn a_number_held_by_another_record_is_not_taken_over() {
     assert_eq!(body["rule"], "occupied-number");
     assert_eq!(world.record(id).await.ssn.as_str(), number(230103, "19850312", 123));
 }
+
+#[tokio::test]
+async fn the_person_may_decline_on_the_portal_and_the_request_ends() {
+    let world = World::new().await;
+    let id = world.enter(&number(230103, "19850312", 123), "张三").await;
+    world.enrol(id, BusinessLine::Pension, &world.insurance).await;
+    world.enrol(id, BusinessLine::Medical, &world.insurance).await;
+    let body = change("card_reader", json!({ "household_type": "20" }));
+    let (_, body) = world.post(&changes_path(id), &world.insurance, body).await;
+    let request = body["request"]["id"].as_i64().unwrap();
+    let token = self_token(&world, id).await;
+    let path = format!("/api/v1/self/{id}/requests/{request}/confirm");
+
+    let headers = [("x-self-token", token.as_str())];
+    let answer = json!({ "accepted": false });
+    let (status, body) = world.call_with(Method::POST, &path, &headers, Some(answer)).await;
+
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "rejected");
+    assert_eq!(body["confirmation"]["channel"]["kind"], "self_service");
+    assert_eq!(world.record(id).await.household_type.code(), "10");
+    assert_eq!(world.actions(id).await.last().unwrap(), "change.rejected");
+}
