@@ -98,10 +98,30 @@ fn findings(out: &mut Vec<u8>, list: &[Finding]) {
     out.push(b']');
 }
 
+/// Whether any byte is a control character, `"` or `\`: eight bytes at a time.
+fn needs_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // A byte below 0x20 (tested on bytes below 0x80 only: UTF-8 bytes of Chinese text
+        // have the high bit set and are never below 0x20).
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
+        if below_space || has_zero(w ^ (ONES * u64::from(b'"'))) || has_zero(w ^ (ONES * 0x5c)) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\')
+}
+
 /// A JSON string, escaped as serde_json escapes: `"`, `\` and control characters.
 fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if !needs_escape(s.as_bytes()) {
         out.extend_from_slice(s.as_bytes());
     } else {
         for b in s.bytes() {
@@ -124,4 +144,29 @@ fn string(out: &mut Vec<u8>, s: &str) {
         }
     }
     out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn word_scan_equals_byte_scan(b in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
+            let naive = b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\');
+            proptest::prop_assert_eq!(needs_escape(&b), naive);
+        }
+    }
+
+    #[test]
+    fn every_special_byte_at_every_offset() {
+        for special in (0u8..0x20).chain([b'"', b'\\']) {
+            for at in 0..17 {
+                let mut b = "北京市朝阳区ab".as_bytes()[..17].to_vec();
+                b[at] = special;
+                assert!(needs_escape(&b), "{special:#x} at {at}");
+            }
+        }
+        assert!(!needs_escape("黑龙江省哈尔滨市道里区 0-9 A~Z \u{7f}".as_bytes()));
+    }
 }

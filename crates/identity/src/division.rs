@@ -78,9 +78,10 @@ pub fn periods(code: u32) -> &'static [Period] {
     let Some(codes) = t.codes.get(lo..hi) else {
         return &[];
     };
-    let first = lo + codes.partition_point(|&c| c < code);
-    let last = lo + codes.partition_point(|&c| c <= code);
-    t.periods.get(first..last).unwrap_or_default()
+    let first = codes.partition_point(|&c| c < code);
+    // Most codes have one period, a few up to four: count them rather than search again.
+    let count = codes[first..].iter().take_while(|&&c| c == code).count();
+    t.periods.get(lo + first..lo + first + count).unwrap_or_default()
 }
 
 /// Whether the table knows `code` in any year.
