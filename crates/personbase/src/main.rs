@@ -10,6 +10,7 @@ mod bench;
 mod db;
 mod demo;
 mod id_cmd;
+mod import_cmd;
 mod overdue;
 mod serve;
 
@@ -40,6 +41,10 @@ enum Command {
     /// 身份号码：检查、升级
     #[command(subcommand)]
     Id(id_cmd::IdCommand),
+    /// 检查旧系统导出的人员数据（CSV、Excel）：逐行和跨行的问题，汇总表、JSON、Excel 和 HTML 报告；只检查，不写入
+    Import(import_cmd::ImportArgs),
+    /// 生成合成的旧系统导出文件（含已知比例的各类问题）及答案文件，用于演示和性能测试
+    LegacyDemo(import_cmd::LegacyDemoArgs),
     /// 性能测试：建立指定人数的库，测量查询和生效修改的速度
     #[command(hide = true)]
     Bench(bench::BenchArgs),
@@ -52,6 +57,8 @@ fn main() -> ExitCode {
     let today = SystemClock.today();
     let result = match cli.command {
         Command::Id(cmd) => id_cmd::run(cmd, today),
+        Command::Import(args) => import_cmd::run(args, today),
+        Command::LegacyDemo(args) => import_cmd::demo(args),
         Command::Serve(args) => block_on(serve::serve(args)),
         Command::Demo(args) => block_on(serve::demo(args)),
         Command::Audit(cmd) => block_on(audit::run(cmd)),
