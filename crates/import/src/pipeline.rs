@@ -57,6 +57,16 @@ struct Checked {
 }
 
 impl Checked {
+    fn with_capacity(rows: usize) -> Self {
+        Checked {
+            facts: Vec::with_capacity(rows),
+            keys: Vec::with_capacity(rows + rows / 4),
+            key_ends: Vec::with_capacity(rows),
+            findings: Vec::with_capacity(rows / 8),
+            rows: 0,
+        }
+    }
+
     fn add(&mut self, table: &Table, index: u16, row: &Row<'_>, today: NaiveDate) {
         let facts = check_row(table, index, row, today, &mut self.findings);
         if let Cell::Text(s) = row.cell(Field::Name)
@@ -140,7 +150,7 @@ fn work(
             Err(_) => return,
         };
         let Ok((seq, batch)) = next else { return };
-        let mut checked = Checked::default();
+        let mut checked = Checked::with_capacity(batch.len());
         for row in batch.rows(&table.map) {
             checked.add(table, index, &row, today);
         }
