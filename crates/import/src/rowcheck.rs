@@ -140,7 +140,9 @@ pub fn check_row(
     };
 
     if row.bad_encoding {
+        // A row that cannot be read as text is not checked further: its values are unknown.
         push(Field::Number, "", "row.encoding", "该行有字段不是文件编码下的有效文字".to_string());
+        return facts;
     }
 
     // The number, as the identity crate reads it.

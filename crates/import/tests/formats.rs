@@ -153,3 +153,29 @@ fn garbage_files_are_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn a_row_in_another_encoding_than_forced_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = num(1985, 3, 7, 123);
+    let mut bytes = format!("AAC002,AAC003\n{n},").into_bytes();
+    let (gbk, _, _) = encoding_rs::GBK.encode("张伟");
+    bytes.extend_from_slice(&gbk);
+    bytes.push(b'\n');
+    let file = write(dir.path(), "mixed.csv", &bytes);
+    let read = ReadOptions { encoding: CsvEncoding::Utf8, ..ReadOptions::default() };
+    let outcome = check_with(&[file], read);
+    assert_eq!(pairs(&outcome), [(2, "row.encoding")]);
+}
+
+#[test]
+fn one_number_in_two_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = num(1985, 3, 7, 123);
+    let a = write(dir.path(), "a.csv", format!("身份证号,姓名\n{n},张伟\n").as_bytes());
+    let b = write(dir.path(), "b.csv", format!("身份证号,姓名\n{},张伟\n", old15(&n)).as_bytes());
+    let outcome = check_with(&[a, b], ReadOptions::default());
+    assert_eq!(pairs(&outcome), [(2, "number.upgrade_15"), (2, "dup.identical")]);
+    let dup = &outcome.findings[1];
+    assert!(dup.file.ends_with("b.csv") && dup.message.contains("a.csv"), "{}", dup.message);
+}

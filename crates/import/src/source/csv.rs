@@ -102,8 +102,10 @@ impl CsvReader {
         });
         let count = Arc::new(AtomicU64::new(0));
         let raw = Counting { inner: Cursor::new(sample).chain(file), count: Arc::clone(&count) };
+        // UTF-8 passes through untouched (invalid bytes are then reported per row); other
+        // encodings are transcoded; a BOM overrides either.
         let decoded = DecodeReaderBytesBuilder::new()
-            .encoding(Some(encoding))
+            .encoding((encoding != UTF_8).then_some(encoding))
             .utf8_passthru(true)
             .bom_override(true)
             .strip_bom(true)
