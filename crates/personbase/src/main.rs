@@ -67,11 +67,21 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // `personbase demo | head`: the reader went away; nothing more to say.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("personbase: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(

@@ -15,7 +15,7 @@ use crate::routes::{business, cards, persons, requests, self_service, session};
     ),
     paths(
         crate::routes::healthz,
-        session::login, session::whoami, session::logout,
+        session::login, session::whoami, session::logout, session::agencies,
         persons::enter, persons::search, persons::get_masked, persons::unmask,
         persons::details, persons::history, persons::registry_lookup,
         requests::preview, requests::propose, requests::get_request, requests::sign_off,

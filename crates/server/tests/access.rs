@@ -25,6 +25,9 @@ async fn a_login_gives_a_token_that_works_until_logout() {
     let (status, body) = world.call_with(Method::GET, "/api/v1/session", &headers, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["agency_kind"], "employment");
+    let (status, agencies) = world.call_with(Method::GET, "/api/v1/agencies", &headers, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(agencies.as_array().unwrap().len(), 7);
 
     let (status, _) = world.call_with(Method::DELETE, "/api/v1/session", &headers, None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);

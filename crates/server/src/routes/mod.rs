@@ -20,6 +20,7 @@ pub(crate) fn api() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/session", post(session::login).get(session::whoami).delete(session::logout))
+        .route("/api/v1/agencies", get(session::agencies))
         .route("/api/v1/persons", post(persons::enter))
         .route("/api/v1/persons/search", post(persons::search))
         .route("/api/v1/persons/{id}", get(persons::get_masked))

@@ -85,3 +85,40 @@ pub(crate) async fn logout(
     tracing::info!(operator = me.operator.id.0, "session closed");
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// An agency.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AgencyView {
+    /// Agency id.
+    id: i64,
+    /// Name.
+    name: String,
+    /// `employment`, `social_insurance`, `arrears_office`, `arrears_follow_up`,
+    /// `information_centre`.
+    kind: String,
+    /// `county`, `prefecture`, `province`.
+    level: String,
+    /// GB/T 2260 code of its region.
+    division: u32,
+}
+
+/// Every agency, to name the agencies that requests and enrolments refer to by id.
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "session", security(("bearer" = [])),
+    responses((status = 200, body = [AgencyView]), (status = 401, body = ErrorBody)))]
+pub(crate) async fn agencies(
+    State(state): State<AppState>,
+    _me: CurrentOperator,
+) -> ApiResult<Json<Vec<AgencyView>>> {
+    let agencies = state.store.agencies().await?;
+    let views = agencies
+        .into_iter()
+        .map(|a| AgencyView {
+            id: a.id.0,
+            name: a.name,
+            kind: a.kind.code().to_owned(),
+            level: a.level.code().to_owned(),
+            division: a.division,
+        })
+        .collect();
+    Ok(Json(views))
+}
