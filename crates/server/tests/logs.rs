@@ -16,7 +16,8 @@ struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        let mut captured = self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?;
+        captured.extend_from_slice(buf);
         Ok(buf.len())
     }
 
