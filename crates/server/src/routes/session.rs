@@ -34,6 +34,12 @@ pub(crate) struct SessionView {
     operator: OperatorView,
 }
 
+/// An Argon2 hash of a random password with the default cost, made once.
+fn dummy_hash() -> String {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| crate::auth::hash_password(&new_token()).unwrap_or_default()).clone()
+}
+
 fn wrong_credentials() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "用户名或密码错误")
 }
@@ -46,12 +52,15 @@ pub(crate) async fn login(
     ApiJson(input): ApiJson<LoginInput>,
 ) -> ApiResult<(StatusCode, Json<SessionView>)> {
     let found = state.store.operator_credentials(input.login.trim()).await?;
-    let Some((operator, hash)) = found else { return Err(wrong_credentials()) };
 
+    // An unknown login costs the same Argon2 work as a wrong password, so that the answer's
+    // timing does not tell which logins exist.
+    let hash = found.as_ref().map(|(_, hash)| hash.clone()).unwrap_or_else(dummy_hash);
     let password = input.password;
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| ApiError::internal(&e))?;
+    let Some((operator, _)) = found else { return Err(wrong_credentials()) };
     if !matches {
         tracing::info!(operator = operator.id.0, "login refused");
         return Err(wrong_credentials());
