@@ -108,6 +108,7 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode> {
         found.context("a benchmark person is missing")?;
     }
     report("按号码查询", args.lookups, started.elapsed(), &mut latencies);
+    http_reads(&store, &operator, args.persons, args.lookups, &mut rng).await?;
 
     let targets: Vec<PersonId> =
         (0..args.changes).map(|_| PersonId(rng.gen_range(1..=args.persons))).collect();
@@ -160,6 +161,41 @@ async fn measure_changes(
     }
     let what = format!("生效修改（R2.1 即时生效，含审计日志，{label}）");
     report(&what, targets.len(), started.elapsed(), &mut latencies);
+    Ok(())
+}
+
+/// Reads masked records through the HTTP router in process (session check, agency, record,
+/// JSON), without a socket.
+async fn http_reads(
+    store: &Store,
+    operator: &personbase_domain::Operator,
+    persons: i64,
+    count: usize,
+    rng: &mut StdRng,
+) -> Result<()> {
+    use tower::ServiceExt;
+
+    let token = personbase_server::auth::new_token();
+    let expires = store.clock().now() + chrono::Duration::hours(1);
+    store.create_session(&token_hash(&token), operator.id, expires).await?;
+    let app = personbase_server::router(personbase_server::AppState::new(store.clone()));
+    let bearer = format!("Bearer {token}");
+
+    let mut latencies = Vec::with_capacity(count);
+    let started = Instant::now();
+    for _ in 0..count {
+        let id = rng.gen_range(1..=persons);
+        let request = axum::http::Request::get(format!("/api/v1/persons/{id}"))
+            .header("authorization", &bearer)
+            .body(axum::body::Body::empty())?;
+        let t = Instant::now();
+        let response = app.clone().oneshot(request).await?;
+        let status = response.status();
+        axum::body::to_bytes(response.into_body(), 1 << 20).await?;
+        latencies.push(t.elapsed());
+        anyhow::ensure!(status.is_success(), "GET person {id}: {status}");
+    }
+    report("HTTP 读取脱敏记录（进程内，含会话校验）", count, started.elapsed(), &mut latencies);
     Ok(())
 }
 
