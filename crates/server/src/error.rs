@@ -107,7 +107,7 @@ impl ApiError {
 
     /// A refusal by a rule: 403 when the rule is about who acts, 409 otherwise.
     pub fn refused(refusal: Refusal) -> Self {
-        let status = refusal_status(refusal.rule, refusal.code);
+        let status = refusal_status(refusal.rule);
         let mut details = refusal.details;
         if let Some(section) = refusal.rule.notice() {
             match &mut details {
@@ -130,15 +130,11 @@ impl ApiError {
     }
 }
 
-/// The status of a refusal by `rule` with `code`: 403 for rules (and the few codes of other
-/// rules) about who may act, 409 for the rest.
-pub fn refusal_status(rule: RuleId, code: &str) -> StatusCode {
-    // Card issue and void are the information centre's job (R2.14): a question of who acts.
-    if code == "information_centre_only" {
-        return StatusCode::FORBIDDEN;
-    }
+/// The status of a refusal by `rule`: 403 for the rules about who may act, 409 for the rest.
+pub fn refusal_status(rule: RuleId) -> StatusCode {
     match rule {
         RuleId::AgencyScope
+        | RuleId::CardsByCentre
         | RuleId::HandlerRole
         | RuleId::ArrearsOfficeOnly
         | RuleId::OutOfProvince

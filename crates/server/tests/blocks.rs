@@ -134,6 +134,7 @@ async fn an_active_card_blocks_a_printed_field_until_the_centre_voids_it() {
     let (status, denied) =
         world.post(&void, &world.employment, json!({ "reason": "卡面姓名有误" })).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only an information centre voids: {denied}");
+    assert_eq!(denied["rule"], "cards-by-centre");
     let (status, voided) =
         world.post(&void, &world.centre, json!({ "reason": "卡面姓名有误" })).await;
     assert_eq!(status, StatusCode::OK, "{voided}");

@@ -1,9 +1,8 @@
 //! Social security cards (R2.14): issued and voided by information centres; voiding records
 //! the replacement fee the policy sets.
 
-use personbase_domain::{
-    AgencyKind, Card, CardId, CardStatus, Operator, PersonId, Refusal, Role, RuleId,
-};
+use personbase_domain::rules::check_card_action;
+use personbase_domain::{Card, CardId, CardStatus, Operator, PersonId};
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -30,7 +29,7 @@ impl Store {
         let now = self.clock.now();
         let mut tx = begin_write(&self.pool).await?;
         let (operator, agency) = acting(&mut tx, by).await?;
-        require_centre(&operator, agency.kind)?;
+        check_card_action(&operator, &agency).map_err(StoreError::Refused)?;
         let holder = person_in(&mut tx, person).await?;
         let row = sqlx::query(
             "INSERT INTO cards (person_id, card_number, status, printed_name, printed_ssn, \
@@ -113,7 +112,7 @@ impl Store {
         let now = self.clock.now();
         let mut tx = begin_write(&self.pool).await?;
         let (operator, agency) = acting(&mut tx, by).await?;
-        require_centre(&operator, agency.kind)?;
+        check_card_action(&operator, &agency).map_err(StoreError::Refused)?;
         let before = card_in(&mut tx, card).await?;
         if before.status != from {
             return Err(StoreError::invalid(
@@ -163,18 +162,6 @@ async fn card_in(tx: &mut Tx, id: CardId) -> Result<Card> {
         Some(row) => rows::card(&row),
         None => Err(StoreError::not_found("card", id)),
     }
-}
-
-fn require_centre(operator: &Operator, kind: AgencyKind) -> Result<()> {
-    if kind == AgencyKind::InformationCentre && operator.has(Role::Handler) {
-        return Ok(());
-    }
-    Err(StoreError::Refused(Refusal {
-        rule: RuleId::CardVoidFirst,
-        code: "information_centre_only",
-        message: "社会保障卡的发卡、废卡只能由信息中心的经办人员办理".to_owned(),
-        details: json!({ "operator_id": operator.id }),
-    }))
 }
 
 fn status_zh(status: CardStatus) -> &'static str {

@@ -30,6 +30,7 @@ async fn an_active_card_blocks_a_name_change_until_the_centre_voids_it() {
 
     let refused = w.store.void_card(&w.employment_op, card.id, "卡面姓名有误").await.unwrap_err();
     assert_eq!(refused.code(), "information_centre_only");
+    assert_eq!(refused.refusal().unwrap().rule, RuleId::CardsByCentre);
     let voided = w.store.void_card(&w.centre_op, card.id, "卡面姓名有误").await.unwrap();
     assert_eq!(voided.status, CardStatus::Voided);
     let entry = w.store.history(p.id).await.unwrap().pop().unwrap();

@@ -38,6 +38,8 @@ pub enum RuleId {
     ArrearsOfficeOnly,
     /// An active card is voided before a printed field changes.
     CardVoidFirst,
+    /// Only information centres issue, void and replace cards.
+    CardsByCentre,
     /// Nobody writes the household registry.
     RegistryReadOnly,
     /// Persons registered outside the province: information centre or entering agency.
@@ -83,6 +85,7 @@ impl RuleId {
             RuleId::InTransitBlocks => "in-transit-blocks",
             RuleId::ArrearsOfficeOnly => "arrears-office-only",
             RuleId::CardVoidFirst => "card-void-first",
+            RuleId::CardsByCentre => "cards-by-centre",
             RuleId::RegistryReadOnly => "registry-read-only",
             RuleId::OutOfProvince => "out-of-province",
             RuleId::SameDay => "same-day",
@@ -116,6 +119,7 @@ impl RuleId {
             RuleId::InTransitBlocks => "R2.12",
             RuleId::ArrearsOfficeOnly => "R2.13",
             RuleId::CardVoidFirst => "R2.14",
+            RuleId::CardsByCentre => "R1.2",
             RuleId::RegistryReadOnly => "R2.16",
             RuleId::OutOfProvince => "R2.17",
             RuleId::SameDay => "R4.1",

@@ -6,6 +6,7 @@
 //! in words with the notice's section. Nothing here does I/O or reads the clock.
 
 mod blocks;
+mod cards;
 mod change;
 mod entry;
 mod ids;
@@ -14,6 +15,7 @@ mod signoff;
 use serde::{Deserialize, Serialize};
 
 pub use blocks::{check_blocks, recheck_before_effect};
+pub use cards::check_card_action;
 pub use change::decide_change;
 pub use entry::{EntryPlan, decide_entry};
 pub use ids::RuleId;
