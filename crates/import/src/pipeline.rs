@@ -105,6 +105,9 @@ pub(crate) fn check_csv(
             let (rx, tx, table) = (Arc::clone(&work_rx), done_tx.clone(), &table);
             scope.spawn(move || work(&rx, &tx, table, index, today));
         }
+        // Only the workers hold the receiving ends: if they or the collector stop early,
+        // the reader's next send fails instead of waiting forever.
+        drop(work_rx);
         drop(done_tx);
         let collector = scope.spawn(|| {
             collect(done_rx, &free_tx, sink, |sink| {

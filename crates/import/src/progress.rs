@@ -1,7 +1,7 @@
 //! Progress on long runs: a bar with rows per second and time left on a terminal, a plain
 //! line every few seconds when standard error is piped, nothing when asked to be quiet.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -73,9 +73,12 @@ impl Progress {
                 if self.last.elapsed() >= PLAIN_EVERY {
                     self.last = Instant::now();
                     let pct = if total == 0 { 100.0 } else { done as f64 * 100.0 / total as f64 };
-                    eprintln!(
+                    // A closed standard error must not stop the run: the line is dropped.
+                    let _ = writeln!(
+                        std::io::stderr(),
                         "进度：文件 {}/{} {pct:.0}%，已检查 {rows} 行，{rate:.0} 行/秒",
-                        self.file, self.files
+                        self.file,
+                        self.files
                     );
                 }
             }
