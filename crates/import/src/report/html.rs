@@ -39,7 +39,7 @@ fn esc(s: &str) -> String {
 /// A horizontal bar chart as inline SVG.
 fn bars(items: &[(String, u64)]) -> String {
     let max = items.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1) as f64;
-    let (row, label_w, bar_w) = (24, 300, 420);
+    let (row, label_w, bar_w) = (24, 400, 420);
     let height = items.len() * row + 10;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\">",
@@ -66,6 +66,17 @@ fn bars(items: &[(String, u64)]) -> String {
     svg
 }
 
+/// A title cut to fit the chart's labels; the table below gives it whole.
+fn short(title: &str) -> String {
+    const MAX: usize = 14;
+    if title.chars().count() <= MAX {
+        return title.to_string();
+    }
+    let mut s: String = title.chars().take(MAX - 1).collect();
+    s.push('…');
+    s
+}
+
 fn division_label(code: u32) -> String {
     if code == 0 {
         return "号码中无地区".to_string();
@@ -82,7 +93,7 @@ pub fn render(outcome: &Outcome) -> String {
     let groups = super::by_kind(&outcome.findings);
     let by_kind: Vec<(String, u64)> = groups
         .iter()
-        .map(|(code, list)| (format!("{} {code}", kind(code).title_zh), list.len() as u64))
+        .map(|(code, list)| (format!("{} {code}", short(kind(code).title_zh)), list.len() as u64))
         .collect();
     let mut divisions: Vec<(u32, u64)> = s.by_division.iter().map(|(k, v)| (*k, *v)).collect();
     divisions.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
