@@ -184,6 +184,12 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_policy_file_is_the_default() {
+        let shipped = include_str!("../../../config/policy.toml");
+        assert_eq!(Policy::from_toml(shipped).unwrap(), Policy::default());
+    }
+
+    #[test]
     fn settings_are_read() {
         let p = Policy::from_toml(
             "province = \"22\"\nmanual_entry_below_age = 14\nself_service_fields = [\"phone\"]\n",
