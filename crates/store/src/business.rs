@@ -182,8 +182,8 @@ impl Store {
     }
 
     /// Cancels `person`'s active special businesses of `kind` (R2.11); only a pension-line
-    /// key may cancel the pension merged-contribution confirmation. Journaled as
-    /// `special.cancelled`.
+    /// key of the agency that attached it may cancel the pension merged-contribution
+    /// confirmation. Journaled as `special.cancelled`.
     pub async fn cancel_special(
         &self,
         key: &ApiKey,
@@ -195,14 +195,26 @@ impl Store {
         let mut tx = begin_write(&self.pool).await?;
         let done = sqlx::query(
             "UPDATE specials SET active = FALSE, cancelled_at = $1 \
-             WHERE person_id = $2 AND kind = $3 AND active = TRUE",
+             WHERE person_id = $2 AND kind = $3 AND agency_id = $4 AND active = TRUE",
         )
         .bind(time_text(now))
         .bind(person.0)
         .bind(kind.code())
+        .bind(key.agency.0)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
+            // Another agency's special business is not this key's to cancel.
+            let other = sqlx::query(
+                "SELECT 1 FROM specials WHERE person_id = $1 AND kind = $2 AND active = TRUE",
+            )
+            .bind(person.0)
+            .bind(kind.code())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if other.is_some() {
+                return Err(StoreError::Unauthorized);
+            }
             return Err(StoreError::not_found("special", format!("{person}/{}", kind.code())));
         }
         let before = json!({ "kind": kind, "active": true });

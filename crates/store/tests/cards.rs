@@ -56,3 +56,39 @@ async fn only_a_pension_key_attaches_the_merged_contribution_business() {
     w.store.cancel_special(&w.pension_key, p.id, kind).await.unwrap();
     assert!(w.store.person_details(p.id).await.unwrap().specials.is_empty());
 }
+
+#[tokio::test]
+async fn another_agencys_pension_key_cannot_cancel_the_merged_contribution_business() {
+    let w = world().await;
+    let p = w.enter("23010319900101123", "张伟").await;
+    let kind = personbase_domain::SpecialKind::PensionMergedContribution;
+    let other = w
+        .store
+        .create_agency(
+            "齐齐哈尔市社会保险事业局",
+            personbase_domain::AgencyKind::SocialInsurance,
+            personbase_domain::Level::Prefecture,
+            230200,
+        )
+        .await
+        .unwrap();
+    let other_key = w
+        .store
+        .create_api_key(
+            "k-pen-qq",
+            "齐齐哈尔养老保险系统",
+            personbase_domain::BusinessLine::Pension,
+            other.id,
+        )
+        .await
+        .unwrap();
+    w.store.add_special(&w.pension_key, p.id, kind, "BG-1").await.unwrap();
+
+    let err = w.store.cancel_special(&other_key, p.id, kind).await.unwrap_err();
+    assert_eq!(err.code(), "unauthorized");
+    assert_eq!(w.store.person_details(p.id).await.unwrap().specials.len(), 1);
+    assert!(!w.actions().await.contains(&"special.cancelled".to_owned()));
+
+    w.store.cancel_special(&w.pension_key, p.id, kind).await.unwrap();
+    assert!(w.store.person_details(p.id).await.unwrap().specials.is_empty());
+}
