@@ -95,6 +95,15 @@ impl ApiError {
         .with_details(json!({ "what": what, "id": id.to_string() }))
     }
 
+    /// 404 for a path that is not a route, or whose id is not a number.
+    pub fn no_route() -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "未找到此地址，请核对路径（编号应为数字）",
+        )
+    }
+
     /// 500; the cause is logged here, once, and not shown.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");

@@ -3,7 +3,8 @@
 //! field, with the identity or domain crate's Chinese message.
 
 use axum::Json;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
 use chrono::NaiveDate;
 use personbase_domain::rules::{InputSource, Proposal};
 use personbase_domain::{Address, FieldChanges, NewPerson, PersonName, Phone};
@@ -26,9 +27,45 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Ok(Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => {
                 let text = rejection.body_text();
-                let field = text.split('`').nth(1).unwrap_or("body").to_owned();
-                Err(ApiError::invalid(&field, format!("请求内容有误：{text}")))
+                Err(ApiError::invalid(&rejected_field(&text), format!("请求内容有误：{text}")))
             }
+        }
+    }
+}
+
+/// The field a JSON rejection is about: the one named for a missing, unknown or duplicate
+/// field, else the last segment of the path before serde's message (never the value, which
+/// serde quotes too), else `body`.
+fn rejected_field(text: &str) -> String {
+    let detail = text.split_once("target type: ").map_or(text, |(_, rest)| rest);
+    for kind in ["missing field `", "unknown field `", "duplicate field `"] {
+        if let Some((_, rest)) = detail.split_once(kind)
+            && let Some((name, _)) = rest.split_once('`')
+        {
+            return name.to_owned();
+        }
+    }
+    match detail.split_once(": ") {
+        Some((path, _)) if !path.is_empty() && !path.contains(' ') => {
+            let last = path.rsplit('.').next().unwrap_or(path);
+            last.split('[').next().unwrap_or(last).to_owned()
+        }
+        _ => "body".to_owned(),
+    }
+}
+
+/// A path parameter whose rejection is an [`ApiError`]: an id that is not a number names
+/// nothing, a 404 `not_found` like any other path that is not a route.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(_) => Err(ApiError::no_route()),
         }
     }
 }

@@ -62,5 +62,6 @@ pub fn router(state: AppState) -> Router {
     routes::api()
         .with_state(state)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi::document()))
+        .fallback(|| async { error::ApiError::no_route() })
         .layer(trace)
 }

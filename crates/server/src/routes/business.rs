@@ -2,7 +2,7 @@
 //! and special businesses (R2.11). The key fixes the line and the agency.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use personbase_domain::{Enrolment, PersonId, SpecialKind, Transaction, TransactionId};
@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::BusinessSystem;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::input::ApiJson;
+use crate::input::{ApiJson, ApiPath};
 
 /// The person a business system acts on.
 #[derive(Deserialize, ToSchema)]
@@ -70,7 +70,7 @@ pub(crate) async fn enrol(
 pub(crate) async fn close_enrolment(
     State(state): State<AppState>,
     BusinessSystem(key): BusinessSystem,
-    Path(person_id): Path<i64>,
+    ApiPath(person_id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     state.store.close_enrolment(&key, PersonId(person_id)).await?;
     tracing::info!(api_key = key.id, person = person_id, "enrolment closed");
@@ -164,7 +164,7 @@ pub(crate) async fn start_transaction(
 pub(crate) async fn finish_transaction(
     State(state): State<AppState>,
     BusinessSystem(key): BusinessSystem,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<TransactionView>> {
     let tx = state.store.finish_transaction(&key, TransactionId(id)).await?;
     tracing::info!(api_key = key.id, transaction = id, "transaction finished");
@@ -213,7 +213,7 @@ pub(crate) async fn add_special(
 pub(crate) async fn cancel_special(
     State(state): State<AppState>,
     BusinessSystem(key): BusinessSystem,
-    Path((person_id, kind)): Path<(i64, String)>,
+    ApiPath((person_id, kind)): ApiPath<(i64, String)>,
 ) -> ApiResult<StatusCode> {
     let kind = parse_kind(&kind)?;
     state.store.cancel_special(&key, PersonId(person_id), kind).await?;

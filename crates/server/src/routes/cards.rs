@@ -1,7 +1,7 @@
 //! Social security cards: issue, and void by an information centre (R2.14).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use personbase_domain::{CardId, PersonId};
 use serde::Deserialize;
@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::CurrentOperator;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::input::{ApiJson, ReasonInput};
+use crate::input::{ApiJson, ApiPath, ReasonInput};
 use crate::views::CardView;
 
 /// The card to issue.
@@ -30,7 +30,7 @@ pub(crate) struct IssueInput {
 pub(crate) async fn issue(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<IssueInput>,
 ) -> ApiResult<(StatusCode, Json<CardView>)> {
     let number = input.card_number.trim();
@@ -51,7 +51,7 @@ pub(crate) async fn issue(
 pub(crate) async fn void(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ReasonInput>,
 ) -> ApiResult<Json<CardView>> {
     let reason = input.checked()?;
@@ -69,7 +69,7 @@ pub(crate) async fn void(
 pub(crate) async fn replacement(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CardView>> {
     let card = state.store.request_replacement_card(&me.operator, CardId(id)).await?;
     tracing::info!(operator = me.operator.id.0, card = id, "replacement card requested");

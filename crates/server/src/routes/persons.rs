@@ -2,7 +2,7 @@
 //! read-only registry look-up.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use personbase_domain::{Field, PersonId};
@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::CurrentOperator;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::input::{ApiJson, PersonInput, ReasonInput, parse_date, parse_source, parse_ssn};
+use crate::input::{
+    ApiJson, ApiPath, PersonInput, ReasonInput, parse_date, parse_source, parse_ssn,
+};
 use crate::views::{CardView, FullPerson, MaskedPerson, RequestView, mask_field};
 
 /// A new person as entered at the counter.
@@ -100,7 +102,7 @@ pub(crate) async fn search(
 pub(crate) async fn get_masked(
     State(state): State<AppState>,
     _me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<MaskedPerson>> {
     let person = state.store.person(PersonId(id)).await?;
     Ok(Json(MaskedPerson::of(&person)))
@@ -114,7 +116,7 @@ pub(crate) async fn get_masked(
 pub(crate) async fn unmask(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ReasonInput>,
 ) -> ApiResult<Json<FullPerson>> {
     let reason = input.checked()?;
@@ -150,7 +152,7 @@ pub(crate) struct DetailsView {
 pub(crate) async fn details(
     State(state): State<AppState>,
     _me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DetailsView>> {
     let d = state.store.person_details(PersonId(id)).await?;
     let label = |agency: personbase_domain::AgencyId| {
@@ -227,7 +229,7 @@ pub(crate) struct HistoryEntry {
 pub(crate) async fn history(
     State(state): State<AppState>,
     _me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
     let entries = state.store.history(PersonId(id)).await?;
     let view = entries
@@ -303,7 +305,7 @@ pub(crate) struct RegistryView {
 pub(crate) async fn registry_lookup(
     State(state): State<AppState>,
     _me: CurrentOperator,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> ApiResult<Json<RegistryView>> {
     use chrono::Datelike;
     let ssn = parse_ssn("number", &number)?;

@@ -2,7 +2,7 @@
 //! withdraw; an agency's inbox and overdue work (R4.1).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use personbase_domain::request::ConfirmationChannel;
 use personbase_domain::{AgencyKind, Confirmation, PersonId, RequestId};
@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::CurrentOperator;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::input::{ApiJson, ChangeInput};
+use crate::input::{ApiJson, ApiPath, ChangeInput};
 use crate::views::{DecisionView, MaskedPerson, RequestView};
 
 /// The decision on a proposed change, without writing anything. A refusal is a 200 with
@@ -26,7 +26,7 @@ use crate::views::{DecisionView, MaskedPerson, RequestView};
 pub(crate) async fn preview(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ChangeInput>,
 ) -> ApiResult<Json<DecisionView>> {
     let proposal = input.proposal()?;
@@ -62,7 +62,7 @@ pub(crate) struct ProposedView {
 pub(crate) async fn propose(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ChangeInput>,
 ) -> ApiResult<(StatusCode, Json<ProposedView>)> {
     let proposal = input.proposal()?;
@@ -119,7 +119,7 @@ pub(crate) async fn with_current_record(
 pub(crate) async fn get_request(
     State(state): State<AppState>,
     _me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RequestView>> {
     let request = state.store.request(RequestId(id)).await?;
     Ok(Json(RequestView::of(&request)))
@@ -134,7 +134,7 @@ pub(crate) async fn get_request(
 pub(crate) async fn sign_off(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RequestView>> {
     let request = state.store.sign_off(&me.operator, RequestId(id)).await?;
     tracing::info!(
@@ -163,7 +163,7 @@ pub(crate) struct RejectInput {
 pub(crate) async fn reject(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<RejectInput>,
 ) -> ApiResult<Json<RequestView>> {
     let comment = input.comment.trim();
@@ -193,7 +193,7 @@ pub(crate) struct CounterConfirmInput {
 pub(crate) async fn confirm(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<CounterConfirmInput>,
 ) -> ApiResult<Json<RequestView>> {
     let confirmation = Confirmation {
@@ -222,7 +222,7 @@ pub(crate) async fn confirm(
 pub(crate) async fn withdraw(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RequestView>> {
     let request = state.store.withdraw_request(&me.operator, RequestId(id)).await?;
     tracing::info!(operator = me.operator.id.0, request = id, "request withdrawn");

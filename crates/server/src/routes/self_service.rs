@@ -6,7 +6,7 @@
 //! it is kept in memory, lasts 30 minutes and is spent by one action.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use personbase_domain::request::ConfirmationChannel;
@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::{CurrentOperator, SelfToken};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::input::{ApiJson, ChangesInput};
+use crate::input::{ApiJson, ApiPath, ChangesInput};
 use crate::routes::requests::with_current_record;
 use crate::views::RequestView;
 
@@ -40,7 +40,7 @@ pub(crate) struct SelfTokenView {
 pub(crate) async fn issue_token(
     State(state): State<AppState>,
     me: CurrentOperator,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<(StatusCode, Json<SelfTokenView>)> {
     if !me.operator.has(Role::Handler) {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "您的账号没有经办权限"));
@@ -78,7 +78,7 @@ pub(crate) struct SelfChangeInput {
 pub(crate) async fn change(
     State(state): State<AppState>,
     token: SelfToken,
-    Path(person_id): Path<i64>,
+    ApiPath(person_id): ApiPath<i64>,
     ApiJson(input): ApiJson<SelfChangeInput>,
 ) -> ApiResult<(StatusCode, Json<RequestView>)> {
     let person = PersonId(person_id);
@@ -124,7 +124,7 @@ pub(crate) struct SelfConfirmInput {
 pub(crate) async fn confirm(
     State(state): State<AppState>,
     token: SelfToken,
-    Path((person_id, id)): Path<(i64, i64)>,
+    ApiPath((person_id, id)): ApiPath<(i64, i64)>,
     ApiJson(input): ApiJson<SelfConfirmInput>,
 ) -> ApiResult<Json<RequestView>> {
     let person = PersonId(person_id);
