@@ -126,7 +126,9 @@ pub fn mask_field(field: Field, text: &str) -> String {
             Address::parse(text).ok().map(|a| a.masked())
         }
         Field::Phone => Phone::parse(text).ok().map(|p| p.masked()),
-        Field::Gender | Field::BirthDate | Field::Ethnicity | Field::HouseholdType => {
+        // The birth year only, as in the masked record.
+        Field::BirthDate => text.get(..4).map(|year| format!("{year}-**-**")),
+        Field::Gender | Field::Ethnicity | Field::HouseholdType => {
             return text.to_owned();
         }
     };

@@ -189,3 +189,16 @@ async fn no_route_writes_the_registry() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["name"], "张*");
 }
+
+#[tokio::test]
+async fn the_history_shows_the_birth_year_only() {
+    let world = World::new().await;
+    let ssn = number(230103, "19850312", 123);
+    let id = world.enter(&ssn, "张三").await;
+    let (status, history) =
+        world.get(&format!("/api/v1/persons/{id}/history"), &world.insurance).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = history.to_string();
+    assert!(!text.contains("1985-03-12") && !text.contains("19850312"), "{history}");
+    assert_eq!(history[0]["after"]["person"]["birth_date"], "1985-**-**");
+}
