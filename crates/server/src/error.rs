@@ -163,6 +163,7 @@ fn what_zh(what: &str) -> &str {
         "transaction" => "业务",
         "enrolment" => "参保关系",
         "special" => "特殊业务",
+        "registry" => "户籍库记录",
         _ => what,
     }
 }

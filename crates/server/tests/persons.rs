@@ -202,3 +202,13 @@ async fn the_history_shows_the_birth_year_only() {
     assert!(!text.contains("1985-03-12") && !text.contains("19850312"), "{history}");
     assert_eq!(history[0]["after"]["person"]["birth_date"], "1985-**-**");
 }
+
+#[tokio::test]
+async fn a_number_missing_from_the_registry_is_named_in_chinese() {
+    let world = World::new().await;
+    let ssn = number(230103, "19850312", 123);
+    let (status, body) = world.get(&format!("/api/v1/registry/{ssn}"), &world.insurance).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "not_found");
+    assert_eq!(body["message"], "未找到户籍库记录（2301**********1239）");
+}
