@@ -40,14 +40,17 @@ pub async fn open(url: &str, policy: Policy) -> Result<Store> {
         .with_context(|| format!("cannot open database {}", redact(url)))
 }
 
-/// Opens a database that must already exist (for `audit` and `overdue`).
+/// Opens a PersonBase database that must already exist (for `audit` and `overdue`); an empty
+/// file or another program's database is refused, not migrated.
 pub async fn open_existing(url: &str) -> Result<Store> {
     if let Some(file) = sqlite_file(url)
         && !Path::new(file).exists()
     {
         bail!("数据库文件不存在：{file}");
     }
-    open(url, Policy::default()).await
+    Store::open_existing(url, Policy::default(), Arc::new(SystemClock))
+        .await
+        .with_context(|| format!("cannot open database {}", redact(url)))
 }
 
 /// A URL without its password, for messages.

@@ -113,3 +113,26 @@ async fn overdue_lists_requests_left_open_since_yesterday() {
     assert!(text.contains("共 1 件"), "{text}");
     assert!(text.contains("待本人确认"), "{text}");
 }
+
+#[tokio::test]
+async fn audit_verify_of_a_file_that_is_not_a_personbase_database_fails_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let other = dir.path().join("other.db");
+    let other_url = format!("sqlite://{}?mode=rwc", other.display());
+    let pool = sqlx::SqlitePool::connect(&other_url).await.unwrap();
+    sqlx::query("CREATE TABLE foo (x)").execute(&pool).await.unwrap();
+    pool.close().await;
+    let before = std::fs::read(&other).unwrap();
+
+    for url in [format!("sqlite://{}", empty.display()), other_url] {
+        let verify = personbase(&["audit", "verify", "--db", &url]);
+        assert_eq!(verify.status.code(), Some(2), "{url}: {}", stdout(&verify));
+        assert!(!stdout(&verify).contains("审计日志完好"), "{url}");
+        let overdue = personbase(&["overdue", "--db", &url]);
+        assert_eq!(overdue.status.code(), Some(2), "{url}: {}", stdout(&overdue));
+    }
+    assert!(std::fs::read(&empty).unwrap().is_empty(), "the empty file stays empty");
+    assert_eq!(std::fs::read(&other).unwrap(), before, "the other database is not migrated");
+}

@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection};
 
 use crate::error::Result;
 
@@ -68,6 +69,19 @@ pub(crate) async fn connect(url: &str, durability: Durability) -> Result<Pool> {
     };
     MIGRATOR.run(&pool).await?;
     Ok(pool)
+}
+
+/// Whether the database at `url` already holds PersonBase's journal, looked at read-only, so
+/// that nothing migrates an empty file or another program's database.
+pub(crate) async fn has_journal(url: &str) -> Result<bool> {
+    let options = SqliteConnectOptions::from_str(url)?.create_if_missing(false).read_only(true);
+    let mut conn = options.connect().await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'")
+            .fetch_optional(&mut conn)
+            .await?;
+    conn.close().await?;
+    Ok(found.is_some())
 }
 
 /// Begins a transaction that will write. SQLite takes the write lock at once

@@ -107,6 +107,19 @@ impl Store {
         Store::open_with(url, policy, clock, Durability::Full).await
     }
 
+    /// Opens an existing PersonBase database, for commands that read or verify it: a database
+    /// without the journal (an empty file, another program's) is refused with
+    /// [`StoreError::Invalid`] before anything migrates it.
+    pub async fn open_existing(url: &str, policy: Policy, clock: Arc<dyn Clock>) -> Result<Store> {
+        if !db::has_journal(url).await? {
+            return Err(StoreError::invalid(
+                "db",
+                "不是 PersonBase 数据库（没有审计日志表），请核对 --db 指定的数据库",
+            ));
+        }
+        Store::open(url, policy, clock).await
+    }
+
     /// [`Store::open`] with a chosen [`Durability`] for file databases.
     pub async fn open_with(
         url: &str,
