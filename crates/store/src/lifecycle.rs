@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use personbase_domain::request::{ConfirmationChannel, Progress};
 use personbase_domain::rules::recheck_before_effect;
 use personbase_domain::{
-    Agency, ChangeRequest, Confirmation, Operator, PersonId, Refusal, RequestId, Role,
+    Agency, AgencyId, ChangeRequest, Confirmation, Operator, PersonId, Refusal, RequestId, Role,
 };
 use serde_json::{Value, json};
 
@@ -98,7 +98,7 @@ impl Store {
     /// Records the person's answer to `request` (R2.4); its moment is taken from the store's
     /// clock. On the portal (`ConfirmationChannel::SelfService`) `person` must be the
     /// request's person; at a counter the channel names the operator, who must be a
-    /// handler. An acceptance rechecks and applies the change; when the recheck refuses,
+    /// handler of the requesting agency or of one holding an active enrolment of the person. An acceptance rechecks and applies the change; when the recheck refuses,
     /// nothing is recorded and the refusal is returned (journaled as `change.refused`). The
     /// person declining ends the request. Journaled as `change.confirmed` (or
     /// `change.rejected` when the person declines).
@@ -128,6 +128,12 @@ impl Store {
                     return Err(StoreError::Unauthorized);
                 }
                 let agency = agency_in(&mut tx, operator.agency).await?;
+                // The counter of the requesting agency or of one holding the person (R1.3).
+                if current.agency != Some(agency.id)
+                    && !holds_person(&mut tx, agency.id, current.person).await?
+                {
+                    return Err(StoreError::Unauthorized);
+                }
                 Some((operator, agency))
             }
         };
@@ -238,4 +244,16 @@ fn step_entry(by: Option<(&Operator, &Agency)>, request: &ChangeRequest, attempt
         after: json!({ "step": attempt }),
         ..Entry::default()
     }
+}
+
+/// Whether `agency` holds an active enrolment of `person`.
+async fn holds_person(tx: &mut Tx, agency: AgencyId, person: PersonId) -> Result<bool> {
+    let row = sqlx::query(
+        "SELECT 1 FROM enrolments WHERE person_id = $1 AND agency_id = $2 AND active = TRUE",
+    )
+    .bind(person.0)
+    .bind(agency.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.is_some())
 }

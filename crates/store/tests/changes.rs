@@ -277,3 +277,58 @@ async fn a_transaction_started_after_the_request_stops_the_last_signoff() {
     assert!(still.steps.iter().any(|s| s.agency == w.insurance.id && s.signed.is_none()));
     assert_eq!(w.store.person(p.id).await.unwrap().name.as_str(), "张伟");
 }
+
+#[tokio::test]
+async fn an_agency_outside_the_persons_scope_cannot_record_the_persons_confirmation() {
+    let w = world().await;
+    let p = w.enter("23010319900101123", "张伟").await;
+    w.store.enrol(&w.employment_key, p.id).await.unwrap();
+    w.store.enrol(&w.pension_key, p.id).await.unwrap();
+    let changes =
+        FieldChanges { household_type: HouseholdType::from_code("21"), ..FieldChanges::default() };
+    let request = w
+        .store
+        .propose_change(
+            ActorRef::Operator(&w.employment_op),
+            p.id,
+            proposal(changes),
+            "户籍性质变更",
+            None,
+        )
+        .await
+        .unwrap();
+    let elsewhere = w
+        .store
+        .create_agency(
+            "齐齐哈尔市社会保险事业局",
+            personbase_domain::AgencyKind::SocialInsurance,
+            personbase_domain::Level::Prefecture,
+            230200,
+        )
+        .await
+        .unwrap();
+    let stranger = w
+        .store
+        .create_operator(
+            "qq01",
+            "齐齐哈尔经办",
+            elsewhere.id,
+            &[personbase_domain::Role::Handler],
+            "h",
+        )
+        .await
+        .unwrap();
+    let at_counter = |operator| Confirmation {
+        accepted: true,
+        channel: ConfirmationChannel::Counter { operator, form_reference: "QR-1".to_owned() },
+        at: chrono::DateTime::UNIX_EPOCH,
+    };
+
+    let err = w.store.confirm_request(request.id, at_counter(stranger.id), None).await.unwrap_err();
+    assert!(matches!(err, StoreError::Unauthorized), "{err:?}");
+    assert_eq!(w.store.person(p.id).await.unwrap().household_type, p.household_type);
+
+    let done =
+        w.store.confirm_request(request.id, at_counter(w.insurance_op.id), None).await.unwrap();
+    assert_eq!(done.state, RequestState::Effective);
+}
