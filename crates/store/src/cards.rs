@@ -31,6 +31,13 @@ impl Store {
         let (operator, agency) = acting(&mut tx, by).await?;
         check_card_action(&operator, &agency).map_err(StoreError::Refused)?;
         let holder = person_in(&mut tx, person).await?;
+        let taken = sqlx::query("SELECT id FROM cards WHERE card_number = $1")
+            .bind(card_number.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::invalid("card_number", "该卡号已被使用，请核对卡号"));
+        }
         let row = sqlx::query(
             "INSERT INTO cards (person_id, card_number, status, printed_name, printed_ssn, \
              issued_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -92,3 +92,15 @@ async fn another_agencys_pension_key_cannot_cancel_the_merged_contribution_busin
     w.store.cancel_special(&w.pension_key, p.id, kind).await.unwrap();
     assert!(w.store.person_details(p.id).await.unwrap().specials.is_empty());
 }
+
+#[tokio::test]
+async fn a_card_number_already_issued_is_refused_not_a_database_error() {
+    let w = world().await;
+    let p = w.enter("23010319900101123", "张伟").await;
+    let q = w.enter("23010319900101131", "李娜").await;
+    w.store.issue_card(&w.centre_op, p.id, "HLJ0000001").await.unwrap();
+
+    let err = w.store.issue_card(&w.centre_op, q.id, " HLJ0000001 ").await.unwrap_err();
+    assert_eq!(err.code(), "invalid_input", "{err:?}");
+    assert!(w.store.person_details(q.id).await.unwrap().cards.is_empty());
+}
