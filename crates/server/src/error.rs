@@ -143,6 +143,7 @@ impl ApiError {
 pub fn refusal_status(rule: RuleId) -> StatusCode {
     match rule {
         RuleId::AgencyScope
+        | RuleId::NeedToKnow
         | RuleId::CardsByCentre
         | RuleId::HandlerRole
         | RuleId::ArrearsOfficeOnly

@@ -2,7 +2,7 @@
 //! unmasked data (R4.2), and the record with everything attached.
 
 use chrono::NaiveDate;
-use personbase_domain::rules::{InputSource, decide_entry};
+use personbase_domain::rules::{InputSource, check_view, decide_entry};
 use personbase_domain::{
     Agency, Card, ChangeRequest, Enrolment, NewPerson, Operator, Person, PersonId, PersonName,
     PersonStatus, SpecialBusiness, Transaction,
@@ -211,7 +211,9 @@ impl Store {
         }
         let mut tx = begin_write(&self.pool).await?;
         let (operator, agency) = acting(&mut tx, by).await?;
-        let person = person_in(&mut tx, id).await?;
+        let loaded = situation::load(&mut tx, id, None).await?;
+        check_view(&agency, &loaded.situation()).map_err(StoreError::Refused)?;
+        let person = loaded.person;
         let viewed = Entry {
             operator: Some(operator.id),
             agency: Some(agency.id),

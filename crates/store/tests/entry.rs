@@ -111,6 +111,22 @@ async fn viewing_unmasked_data_needs_a_reason_and_is_journaled() {
 }
 
 #[tokio::test]
+async fn the_full_record_is_refused_to_an_agency_without_the_persons_business() {
+    let w = world().await;
+    let p = w.enter("23010319900101123", "张伟").await;
+    let journal_before = w.actions().await.len();
+
+    let err = w.store.view_unmasked(&w.insurance_op, p.id, "核查参保信息").await.unwrap_err();
+    let refusal = err.refusal().unwrap();
+    assert_eq!((refusal.rule, refusal.code), (RuleId::NeedToKnow, "outside_need_to_know"));
+    assert_eq!(w.actions().await.len(), journal_before, "a refused view writes nothing");
+
+    w.store.enrol(&w.pension_key, p.id).await.unwrap();
+    let seen = w.store.view_unmasked(&w.insurance_op, p.id, "核查参保信息").await.unwrap();
+    assert_eq!(seen.name.as_str(), "张伟");
+}
+
+#[tokio::test]
 async fn persons_are_found_by_number_or_by_name_and_birth_date() {
     let w = world().await;
     let a = w.enter("23010319900101123", "张伟").await;

@@ -64,6 +64,8 @@ pub enum RuleId {
     RequestOpen,
     /// A birth date cannot lie in the future.
     BirthNotInFuture,
+    /// The full record only for agencies whose work needs it.
+    NeedToKnow,
 }
 
 impl RuleId {
@@ -98,6 +100,7 @@ impl RuleId {
             RuleId::StaleRecord => "stale-record",
             RuleId::RequestOpen => "request-open",
             RuleId::BirthNotInFuture => "birth-not-in-future",
+            RuleId::NeedToKnow => "need-to-know",
         }
     }
 
@@ -124,6 +127,7 @@ impl RuleId {
             RuleId::OutOfProvince => "R2.17",
             RuleId::SameDay => "R4.1",
             RuleId::DocumentsRequired => "R4.3",
+            RuleId::NeedToKnow => "R4.2",
             _ => return None,
         })
     }

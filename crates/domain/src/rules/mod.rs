@@ -11,6 +11,7 @@ mod change;
 mod entry;
 mod ids;
 mod signoff;
+mod view;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,7 @@ pub use change::decide_change;
 pub use entry::{EntryPlan, decide_entry};
 pub use ids::RuleId;
 pub use signoff::signoff_steps;
+pub use view::check_view;
 
 use crate::agency::{Agency, Operator};
 use crate::business::{Enrolment, SpecialBusiness, Transaction};

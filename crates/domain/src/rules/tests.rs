@@ -566,3 +566,38 @@ fn a_transaction_started_after_the_request_blocks_its_effect() {
     let err = recheck_before_effect(&Policy::default(), &situation, &request).unwrap_err();
     assert_eq!(err.rule, RuleId::StaleRecord);
 }
+
+#[test]
+fn the_full_record_only_for_those_whose_work_needs_it() {
+    let mut w = World::new();
+    w.enrol(BusinessLine::Pension, w.insurance.id);
+    let agencies = w.agencies();
+    let situation = Situation {
+        person: &w.person,
+        enrolments: &w.enrolments,
+        agencies: &agencies,
+        in_transit: &[],
+        specials: &[],
+        cards: &[],
+        registry: None,
+        number_taken_by: None,
+    };
+    let other_centre = agency(8, AgencyKind::InformationCentre, Level::Prefecture, 230200);
+    let province_centre = agency(9, AgencyKind::InformationCentre, Level::Province, 230000);
+    let cases = [
+        (&w.insurance, true),
+        (&w.employment, true),
+        (&w.centre, true),
+        (&province_centre, true),
+        (&w.other_employment, false),
+        (&w.arrears_county, false),
+        (&other_centre, false),
+    ];
+    for (agency, allowed) in cases {
+        let got = check_view(agency, &situation);
+        assert_eq!(got.is_ok(), allowed, "agency {}", agency.id);
+        if let Err(refusal) = got {
+            assert_eq!((refusal.rule, refusal.code), (RuleId::NeedToKnow, "outside_need_to_know"));
+        }
+    }
+}
