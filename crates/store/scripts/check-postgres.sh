@@ -1,7 +1,8 @@
 #!/bin/sh
 # Checks that the store's SQL is also PostgreSQL's: applies migrations/postgres to a fresh
-# database and prepares every statement of src/*.rs against it (PREPARE parses, resolves
-# names and infers parameter types without running anything).
+# database and prepares every statement of src/*.rs against it, but those of db.rs, the
+# backend-specific module (PREPARE parses, resolves names and infers parameter types
+# without running anything).
 #
 # Usage: crates/store/scripts/check-postgres.sh [psql connection options]
 #   e.g.  crates/store/scripts/check-postgres.sh -h /tmp/pg -p 54329 -U postgres
@@ -22,7 +23,13 @@ done
 python3 - "$here/src" >"/tmp/$db.sql" <<'PY'
 import glob, re, sys
 
-sources = {f: open(f).read() for f in sorted(glob.glob(sys.argv[1] + "/*.rs"))}
+# db.rs is the backend-specific module (connecting, locking, the SQLite catalogue); its
+# PostgreSQL twin will have its own statements.
+sources = {
+    f: open(f).read()
+    for f in sorted(glob.glob(sys.argv[1] + "/*.rs"))
+    if not f.endswith("/db.rs")
+}
 literal = re.compile(r'"((?:[^"\\]|\\.)*)"', re.S)
 
 def text(s):
