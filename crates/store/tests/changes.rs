@@ -5,7 +5,7 @@ mod common;
 
 use common::{name, proposal, world};
 use personbase_domain::request::ConfirmationChannel;
-use personbase_domain::{Confirmation, FieldChanges, RequestState, RuleId};
+use personbase_domain::{ChangeRequest, Confirmation, FieldChanges, Person, RequestState, RuleId};
 use personbase_identity::HouseholdType;
 use personbase_store::{ActorRef, StoreError};
 
@@ -161,24 +161,7 @@ async fn a_name_change_in_several_lines_is_signed_employment_first_then_insuranc
 
 #[tokio::test]
 async fn a_non_key_field_in_several_lines_waits_for_the_person() {
-    let w = world().await;
-    let p = w.enter("23010319900101123", "张伟").await;
-    w.store.enrol(&w.employment_key, p.id).await.unwrap();
-    w.store.enrol(&w.pension_key, p.id).await.unwrap();
-
-    let changes =
-        FieldChanges { household_type: HouseholdType::from_code("21"), ..FieldChanges::default() };
-    let request = w
-        .store
-        .propose_change(
-            ActorRef::Operator(&w.employment_op),
-            p.id,
-            proposal(changes),
-            "户籍性质变更",
-            None,
-        )
-        .await
-        .unwrap();
+    let (w, p, request) = waiting_for_the_person().await;
     assert_eq!(request.state, RequestState::WaitingForPerson);
 
     // Someone else cannot answer for the person.
@@ -280,23 +263,7 @@ async fn a_transaction_started_after_the_request_stops_the_last_signoff() {
 
 #[tokio::test]
 async fn an_agency_outside_the_persons_scope_cannot_record_the_persons_confirmation() {
-    let w = world().await;
-    let p = w.enter("23010319900101123", "张伟").await;
-    w.store.enrol(&w.employment_key, p.id).await.unwrap();
-    w.store.enrol(&w.pension_key, p.id).await.unwrap();
-    let changes =
-        FieldChanges { household_type: HouseholdType::from_code("21"), ..FieldChanges::default() };
-    let request = w
-        .store
-        .propose_change(
-            ActorRef::Operator(&w.employment_op),
-            p.id,
-            proposal(changes),
-            "户籍性质变更",
-            None,
-        )
-        .await
-        .unwrap();
+    let (w, p, request) = waiting_for_the_person().await;
     let elsewhere = w
         .store
         .create_agency(
@@ -331,4 +298,28 @@ async fn an_agency_outside_the_persons_scope_cannot_record_the_persons_confirmat
     let done =
         w.store.confirm_request(request.id, at_counter(w.insurance_op.id), None).await.unwrap();
     assert_eq!(done.state, RequestState::Effective);
+}
+
+/// A person in employment and pension, with a household-type change by the employment agency
+/// that waits for the person's confirmation (R2.4).
+#[allow(clippy::unwrap_used, reason = "a test helper fails the test")]
+async fn waiting_for_the_person() -> (common::World, Person, ChangeRequest) {
+    let w = world().await;
+    let p = w.enter("23010319900101123", "张伟").await;
+    w.store.enrol(&w.employment_key, p.id).await.unwrap();
+    w.store.enrol(&w.pension_key, p.id).await.unwrap();
+    let changes =
+        FieldChanges { household_type: HouseholdType::from_code("21"), ..FieldChanges::default() };
+    let request = w
+        .store
+        .propose_change(
+            ActorRef::Operator(&w.employment_op),
+            p.id,
+            proposal(changes),
+            "户籍性质变更",
+            None,
+        )
+        .await
+        .unwrap();
+    (w, p, request)
 }
