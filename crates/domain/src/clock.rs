@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 
 /// China Standard Time (UTC+8, no daylight saving): the platform's calendar day.
-const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+pub const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
     Some(offset) => offset,
     // Evaluated at compile time: an invalid offset fails the build, never a run.
     None => panic!("UTC+8 is a valid offset"),

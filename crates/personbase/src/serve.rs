@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use personbase_server::{AppState, router};
+use personbase_web::citizen::Citizens;
+use personbase_web::{WebState, pages};
 
 use crate::db::{self, DEFAULT_DB};
 use crate::demo;
@@ -59,10 +61,13 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     println!(
-        "\nPersonBase 已启动：http://{}/api/v1  接口文档：http://{}/api/docs",
-        args.listen, args.listen
+        "\nPersonBase 已启动：经办人员 http://{0}/login  个人自助 http://{0}/self  \
+         接口 http://{0}/api/v1  接口文档 http://{0}/api/docs",
+        args.listen
     );
-    axum::serve(listener, router(AppState::new(store.clone())))
+    let app = AppState::new(store.clone());
+    let web = WebState::new(app.clone(), Citizens::default());
+    axum::serve(listener, router(app).merge(pages(web)))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -57,6 +57,13 @@ fn hash_with(argon: Argon2<'_>, password: &str) -> Result<String, argon2::passwo
     Ok(argon.hash_password(password.as_bytes(), &salt)?.to_string())
 }
 
+/// An Argon2 hash of a random password with the default cost, made once: what a login that
+/// does not exist is checked against, so that it costs as much time as a wrong password.
+pub fn dummy_hash() -> String {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&new_token()).unwrap_or_default()).clone()
+}
+
 /// Whether `password` matches the stored Argon2 `hash` (parameters are read from the hash).
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)

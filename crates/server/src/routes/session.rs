@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::auth::{CurrentOperator, SESSION_HOURS, new_token, token_hash, verify_password};
+use crate::auth::{
+    CurrentOperator, SESSION_HOURS, dummy_hash, new_token, token_hash, verify_password,
+};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::input::ApiJson;
 use crate::views::OperatorView;
@@ -32,12 +34,6 @@ pub(crate) struct SessionView {
     expires_at: DateTime<Utc>,
     /// Who is logged in.
     operator: OperatorView,
-}
-
-/// An Argon2 hash of a random password with the default cost, made once.
-fn dummy_hash() -> String {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| crate::auth::hash_password(&new_token()).unwrap_or_default()).clone()
 }
 
 fn wrong_credentials() -> ApiError {

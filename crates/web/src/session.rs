@@ -1,0 +1,199 @@
+//! Case workers' login, logout and the [`Worker`] every worker page asks for.
+//!
+//! The session is the API's: a random token whose SHA-256 is in the sessions table, here
+//! carried in the cookie [`WORKER_COOKIE`] (`HttpOnly`, `Secure`, `SameSite=Strict`, with
+//! the `__Host-` prefix so no other host or path can set it). Browsers treat `localhost` and
+//! `127.0.0.1` as secure, so the demo works on plain HTTP there; anywhere else the service
+//! must be behind TLS.
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use chrono::Duration;
+use personbase_domain::{Agency, AgencyKind, Operator};
+use personbase_server::auth::{SESSION_HOURS, dummy_hash, new_token, token_hash, verify_password};
+use serde::Deserialize;
+
+use crate::WebState;
+use crate::page::{Frame, WebError, WebResult, WorkerHeader, render};
+use crate::text;
+
+/// The cookie of a case worker's session.
+pub const WORKER_COOKIE: &str = "__Host-pb-worker";
+/// The cookie of a citizen's session.
+pub const CITIZEN_COOKIE: &str = "__Host-pb-citizen";
+/// The cookie that binds the login form's CSRF token before there is a session.
+pub const LOGIN_COOKIE: &str = "__Host-pb-login";
+
+/// A cookie with the flags every cookie of ours carries. It has no expiry of its own: it
+/// ends with the browser, and the server ends the session behind it earlier (8 hours).
+pub fn cookie(name: &'static str, value: String) -> Cookie<'static> {
+    let mut c = Cookie::new(name, value);
+    c.set_http_only(true);
+    c.set_secure(true);
+    c.set_same_site(SameSite::Strict);
+    c.set_path("/");
+    c
+}
+
+/// A cookie that removes `name`.
+pub fn removal(name: &'static str) -> Cookie<'static> {
+    let mut c = cookie(name, String::new());
+    c.make_removal();
+    c
+}
+
+/// The logged-in case worker.
+#[derive(Clone, Debug)]
+pub struct Worker {
+    /// The operator.
+    pub operator: Operator,
+    /// Their agency.
+    pub agency: Agency,
+    /// The CSRF token for this session's forms.
+    pub csrf: String,
+}
+
+impl Worker {
+    /// The frame of a page titled `title` for this worker.
+    pub fn frame(&self, title: &str) -> Frame {
+        let year = chrono::Datelike::year(&chrono::Utc::now());
+        let region = personbase_identity::division::full_name(self.agency.division, year)
+            .unwrap_or_default();
+        Frame {
+            title: title.to_owned(),
+            worker: Some(WorkerHeader {
+                name: self.operator.name.clone(),
+                agency: self.agency.name.clone(),
+                level: text::level(self.agency.level.code()).to_owned(),
+                region: format!("{region}（{}）", self.agency.division),
+                centre: self.agency.kind == AgencyKind::InformationCentre,
+            }),
+            citizen: None,
+            csrf: self.csrf.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<WebState> for Worker {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        let login = || WebError::WorkerLogin { next: next.clone() };
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar.get(WORKER_COOKIE).map(|c| c.value().to_owned()).ok_or_else(login)?;
+        let store = &state.app.store;
+        let operator = store
+            .session_operator(&token_hash(&token), store.clock().now())
+            .await?
+            .ok_or_else(login)?;
+        let agency = store.agency(operator.agency).await?;
+        let csrf = state.csrf.token(WORKER_COOKIE, &token);
+        Ok(Worker { operator, agency, csrf })
+    }
+}
+
+/// The login and logout routes.
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/login", get(login_page).post(login)).route("/logout", post(logout))
+}
+
+/// The login page.
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    frame: Frame,
+    next: String,
+    error: Option<&'static str>,
+    login: String,
+}
+
+/// Where to go after logging in: only a path of this site.
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/search".to_owned())
+}
+
+fn login_form(
+    state: &WebState,
+    jar: CookieJar,
+    next: String,
+    error: Option<&'static str>,
+    login: String,
+) -> Response {
+    let value = new_token();
+    let csrf = state.csrf.token(LOGIN_COOKIE, &value);
+    let frame = Frame { title: text::LOGIN_TITLE.to_owned(), csrf, ..Frame::default() };
+    let jar = jar.add(cookie(LOGIN_COOKIE, value));
+    let mut response = render(&LoginPage { frame, next, error, login });
+    if error.is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+    }
+    (jar, response).into_response()
+}
+
+async fn login_page(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    login_form(&state, jar, safe_next(q.next), None, String::new())
+}
+
+/// The login form (the CSRF token was checked by the guard).
+#[derive(Deserialize)]
+struct LoginInput {
+    login: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Form(input): Form<LoginInput>,
+) -> WebResult {
+    let store = &state.app.store;
+    let next = safe_next(input.next);
+    let found = store.operator_credentials(input.login.trim()).await?;
+    let Some((operator, hash)) = found else {
+        // Same Argon2 work as a wrong password, so timing does not reveal which logins exist.
+        let password = input.password;
+        let _ =
+            tokio::task::spawn_blocking(move || verify_password(&password, &dummy_hash())).await;
+        return Ok(login_form(&state, jar, next, Some(text::WRONG_CREDENTIALS), input.login));
+    };
+    let password = input.password;
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    if !matches {
+        tracing::info!(operator = operator.id.0, "page login refused");
+        return Ok(login_form(&state, jar, next, Some(text::WRONG_CREDENTIALS), input.login));
+    }
+    let token = new_token();
+    let expires = store.clock().now() + Duration::hours(SESSION_HOURS);
+    store.create_session(&token_hash(&token), operator.id, expires).await?;
+    tracing::info!(operator = operator.id.0, "page session opened");
+    let jar = jar.add(cookie(WORKER_COOKIE, token)).add(removal(LOGIN_COOKIE));
+    Ok((jar, Redirect::to(&next)).into_response())
+}
+
+async fn logout(State(state): State<WebState>, jar: CookieJar) -> WebResult {
+    if let Some(token) = jar.get(WORKER_COOKIE) {
+        state.app.store.delete_session(&token_hash(token.value())).await?;
+    }
+    Ok((jar.add(removal(WORKER_COOKIE)), Redirect::to("/login")).into_response())
+}
