@@ -1,7 +1,7 @@
 //! Who may call: operator sessions (argon2 login, hashed tokens, logout), business-system
 //! keys, the OpenAPI document and the health check.
 
-mod common;
+use personbase_testkit as common;
 
 use axum::http::{Method, StatusCode};
 use common::{World, clerk_at};

@@ -2,7 +2,7 @@
 //! merger, R2.12 in-transit business, R2.13 arrears persons, R2.14 active card, R2.17
 //! persons registered outside the province.
 
-mod common;
+use personbase_testkit as common;
 
 use axum::http::{Method, StatusCode};
 use common::{World, change, number};

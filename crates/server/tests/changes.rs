@@ -1,7 +1,7 @@
 //! Changes through the API: R1.3, R2.1–R2.5, R2.8 on change, R2.10, the no-op, the frozen
 //! payload, own-agency and ordered sign-off, the stale version, preview, reject, withdraw.
 
-mod common;
+use personbase_testkit as common;
 
 use axum::http::{Method, StatusCode};
 use common::{World, change, number};

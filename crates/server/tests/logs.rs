@@ -1,7 +1,7 @@
 //! Logs carry ids, never a name or a number: every event of entering, reading, unmasking and
 //! changing a person is captured at TRACE level and searched for the personal values.
 
-mod common;
+use personbase_testkit as common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! Malformed requests: every one gets the JSON error body with a stable code, never a bare
 //! text or an empty body, and a value of the wrong type is named by its field.
 
-mod common;
+use personbase_testkit as common;
 
 use axum::http::{Method, StatusCode};
 use common::World;

@@ -1,7 +1,7 @@
 //! Entering and reading persons through the API: R2.5 and R2.7 on entry, R2.8, masking, the
 //! journaled unmask, search, and R2.16 (no route writes the registry).
 
-mod common;
+use personbase_testkit as common;
 
 use axum::http::{Method, StatusCode};
 use common::{World, entry, number};

@@ -2,7 +2,7 @@
 //! registry (only when it has the person), or typing — for a person under 16, or for fields
 //! the card does not carry.
 
-mod common;
+use personbase_testkit as common;
 
 use axum::http::StatusCode;
 use common::{World, change, entry, number};

@@ -1,8 +1,11 @@
-//! The world every API test starts from: a fresh in-memory database on a fixed clock
-//! (2026-12-03, noon in China), a small province, operators with session tokens, business
-//! systems with API keys, and helpers that call the router without a socket.
+//! The world every API and page test starts from: a fresh in-memory database on a fixed
+//! clock (2026-12-03, noon in China), a small province, operators with session tokens,
+//! business systems with API keys, and helpers that call the router without a socket.
+//!
+//! Test-only: no product crate depends on it (only their dev-dependencies do). The page tests
+//! of `personbase-web` build their router on [`World::store`] and log in with a clerk's token.
 
-#![allow(dead_code, reason = "each test file uses part of the harness")]
+#![allow(missing_docs, reason = "test harness; its items are named for what they are")]
 #![allow(clippy::unwrap_used, reason = "test harness: a failure here is a test failure")]
 
 use std::sync::Arc;
