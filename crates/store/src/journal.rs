@@ -72,51 +72,78 @@ pub(crate) struct Entry {
 /// Appends `entry` at moment `at` inside `tx`; returns its sequence number. The caller's
 /// transaction holds the write lock, so sequence numbers cannot race.
 pub(crate) async fn append(tx: &mut Tx, at: DateTime<Utc>, entry: Entry) -> Result<i64> {
-    let last = sqlx::query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await?;
-    let (seq, prev_hash) = match last {
-        Some(row) => {
-            let f = Fields::keyed(&row, "journal", "last".to_owned());
-            (f.int("seq")? + 1, f.text("hash")?)
+    Chain::head(tx).await?.append(tx, at, entry).await
+}
+
+/// The head of the chain inside a write transaction: the last sequence number and hash.
+/// [`append`] reads it for each entry; the bulk loader reads it once per batch and appends
+/// many entries after it, each hashed over the one before, so that the chain it writes is
+/// the one [`crate::Store::verify_journal`] checks.
+pub(crate) struct Chain {
+    seq: i64,
+    hash: String,
+}
+
+impl Chain {
+    /// Reads the head; the caller's transaction holds the write lock until commit.
+    pub(crate) async fn head(tx: &mut Tx) -> Result<Chain> {
+        let last = sqlx::query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?;
+        match last {
+            Some(row) => {
+                let f = Fields::keyed(&row, "journal", "last".to_owned());
+                Ok(Chain { seq: f.int("seq")?, hash: f.text("hash")? })
+            }
+            None => Ok(Chain { seq: 0, hash: GENESIS.to_owned() }),
         }
-        None => (1, GENESIS.to_owned()),
-    };
-    let stored = Stored {
-        seq,
-        at: time_text(at),
-        operator: entry.operator.map(|o| o.0),
-        agency: entry.agency.map(|a| a.0),
-        action: entry.action.to_owned(),
-        person: entry.person.map(|p| p.0),
-        request: entry.request.map(|r| r.0),
-        before: entry.before.to_string(),
-        after: entry.after.to_string(),
-        reason: entry.reason,
-        prev_hash,
-    };
-    let hash = stored.hash();
-    sqlx::query(
-        "INSERT INTO journal (seq, at, operator_id, agency_id, action, person_id, request_id, \
-         before_json, after_json, reason, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(stored.seq)
-    .bind(&stored.at)
-    .bind(stored.operator)
-    .bind(stored.agency)
-    .bind(&stored.action)
-    .bind(stored.person)
-    .bind(stored.request)
-    .bind(&stored.before)
-    .bind(&stored.after)
-    .bind(&stored.reason)
-    .bind(&stored.prev_hash)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
-    tracing::debug!(seq, action = entry.action, "journal entry appended");
-    Ok(seq)
+    }
+
+    /// Appends `entry` after the head and moves the head to it; returns its sequence number.
+    pub(crate) async fn append(
+        &mut self,
+        tx: &mut Tx,
+        at: DateTime<Utc>,
+        entry: Entry,
+    ) -> Result<i64> {
+        let stored = Stored {
+            seq: self.seq + 1,
+            at: time_text(at),
+            operator: entry.operator.map(|o| o.0),
+            agency: entry.agency.map(|a| a.0),
+            action: entry.action.to_owned(),
+            person: entry.person.map(|p| p.0),
+            request: entry.request.map(|r| r.0),
+            before: entry.before.to_string(),
+            after: entry.after.to_string(),
+            reason: entry.reason,
+            prev_hash: std::mem::take(&mut self.hash),
+        };
+        let hash = stored.hash();
+        sqlx::query(
+            "INSERT INTO journal (seq, at, operator_id, agency_id, action, person_id, \
+             request_id, before_json, after_json, reason, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(stored.seq)
+        .bind(&stored.at)
+        .bind(stored.operator)
+        .bind(stored.agency)
+        .bind(&stored.action)
+        .bind(stored.person)
+        .bind(stored.request)
+        .bind(&stored.before)
+        .bind(&stored.after)
+        .bind(&stored.reason)
+        .bind(&stored.prev_hash)
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
+        tracing::debug!(seq = stored.seq, action = entry.action, "journal entry appended");
+        self.seq = stored.seq;
+        self.hash = hash;
+        Ok(stored.seq)
+    }
 }
 
 /// The columns of a journal row, as text, exactly as hashed.

@@ -36,7 +36,10 @@
 //! - [`Store::add_special`], [`Store::cancel_special`] → `special.added`, `special.cancelled`;
 //! - [`Store::issue_card`], [`Store::void_card`], [`Store::request_replacement_card`] →
 //!   `card.issued`, `card.voided` (with `fee_fen`), `card.replacement_requested`;
-//! - [`Store::load_registry_csv`] → `registry.loaded`.
+//! - [`Store::load_registry_csv`] → `registry.loaded`;
+//! - [`Store::load_batch`] (the legacy import, many rows per transaction) → per row
+//!   `person.created` (source `legacy` with the file and row), `enrolment.opened`,
+//!   `person.registry_differs`, or `person.refused`.
 //!
 //! Sessions are authentication state and are not journaled. Refusals carry the refusing
 //! rule's id as the entry's reason. Errors: see [`StoreError`]; each variant has a stable
@@ -52,6 +55,7 @@
 
 mod apply;
 mod auth;
+mod bulk;
 mod business;
 mod cards;
 mod db;
@@ -72,6 +76,7 @@ use std::sync::Arc;
 use personbase_domain::{Clock, Policy};
 
 pub use auth::ApiKey;
+pub use bulk::{BulkMode, BulkOutcome, BulkRow};
 pub use db::Durability;
 pub use error::{Result, StoreError};
 pub use journal::JournalEntry;

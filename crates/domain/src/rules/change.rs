@@ -337,7 +337,9 @@ fn check_source(
             "registry_record_missing",
             "省公安户籍库中没有此人的记录，请用读卡器读取居民身份证",
         )),
-        InputSource::Manual => manual_allowed(policy, today, birth, &card_fields),
+        InputSource::Manual | InputSource::Legacy => {
+            manual_allowed(policy, today, birth, &card_fields)
+        }
     }
 }
 

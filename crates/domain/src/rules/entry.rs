@@ -9,7 +9,7 @@ use super::{InputSource, Refusal, RuleId};
 use crate::agency::{Operator, Role};
 use crate::changes::{Field, FieldChanges, FieldDiff};
 use crate::ids::PersonId;
-use crate::person::NewPerson;
+use crate::person::{NewPerson, Person};
 use crate::policy::Policy;
 use crate::registry::RegistryRecord;
 
@@ -97,9 +97,11 @@ pub fn decide_entry(
         ));
     }
 
-    rules.push(RuleId::CardReaderEntry);
+    if source != InputSource::Legacy {
+        rules.push(RuleId::CardReaderEntry);
+    }
     match source {
-        InputSource::CardReader => {}
+        InputSource::CardReader | InputSource::Legacy => {}
         InputSource::Registry if registry.is_some() => {}
         InputSource::Registry => {
             return Err(Refusal::new(
@@ -133,4 +135,17 @@ pub fn decide_entry(
         }
     }
     Ok(EntryPlan { person, rules, registry_differences })
+}
+
+/// Whether `entry` describes the person who already holds its number (`holder`), so that
+/// entering it again adds nothing: the same birth date, and the same name as entered or as
+/// the registry gives it for the number (R2.8: the holder was stored with the registry's
+/// name). Anything else is another person on the same number (R2.9, occupied number).
+pub fn same_person(entry: &NewPerson, holder: &Person, registry: Option<&RegistryRecord>) -> bool {
+    let birth = entry.birth_date.or_else(|| entry.ssn.birth_date());
+    if holder.ssn != entry.ssn || birth.is_some_and(|b| b != holder.birth_date) {
+        return false;
+    }
+    holder.name == entry.name
+        || registry.is_some_and(|r| r.ssn == entry.ssn && r.name == holder.name)
 }

@@ -8,7 +8,7 @@ use crate::agency::{AgencyKind, Level, Role};
 use crate::business::{BusinessLine, SpecialKind};
 use crate::card::CardStatus;
 use crate::ids::*;
-use crate::person::PersonStatus;
+use crate::person::{NewPerson, PersonStatus};
 use crate::policy::Policy;
 use crate::request::{ChangeRequest, Confirmation, ConfirmationChannel, Opener, Progress};
 use crate::values::{Address, PersonName, Phone};
@@ -600,4 +600,63 @@ fn the_full_record_only_for_those_whose_work_needs_it() {
             assert_eq!((refusal.rule, refusal.code), (RuleId::NeedToKnow, "outside_need_to_know"));
         }
     }
+}
+
+#[test]
+fn legacy_records_enter_without_a_card_reader_but_under_every_other_rule_of_entry() {
+    let w = World::new();
+    let by = operator_of(&w.employment);
+    let entry = NewPerson {
+        ssn: ssn("23010319900307123"),
+        name: PersonName::parse("李建国").unwrap(),
+        gender: None,
+        birth_date: None,
+        ethnicity: Ethnicity::parse("01").unwrap(),
+        household_address: Address::parse("黑龙江省哈尔滨市南岗区学府路52号").unwrap(),
+        household_type: HouseholdType::parse("10").unwrap(),
+        home_address: None,
+        phone: None,
+    };
+    let decide =
+        |source, taken| decide_entry(&Policy::default(), today(), &by, &entry, source, None, taken);
+
+    // An adult typed at the counter is refused (R2.7); the same record from a legacy system
+    // is entered, with gender and birth date from the number.
+    assert_eq!(decide(InputSource::Manual, None).unwrap_err().rule, RuleId::CardReaderEntry);
+    let plan = decide(InputSource::Legacy, None).unwrap();
+    assert_eq!(plan.person.gender, Some(Gender::Male));
+    assert_eq!(plan.rules, vec![RuleId::NumberImpliesGenderBirth]);
+    // A number held by another record is refused all the same (R2.9).
+    let refusal = decide(InputSource::Legacy, Some(PersonId(9))).unwrap_err();
+    assert_eq!((refusal.rule, refusal.code), (RuleId::OccupiedNumber, "number_occupied"));
+    // Nobody can claim the legacy source through the API.
+    assert_eq!(InputSource::from_code("legacy"), None);
+}
+
+#[test]
+fn the_same_person_is_the_holder_by_name_or_by_the_registry_name_it_was_stored_with() {
+    let w = World::new();
+    let entry = |name: &str| NewPerson {
+        ssn: w.person.ssn.clone(),
+        name: PersonName::parse(name).unwrap(),
+        gender: None,
+        birth_date: None,
+        ethnicity: w.person.ethnicity,
+        household_address: w.person.household_address.clone(),
+        household_type: w.person.household_type,
+        home_address: None,
+        phone: None,
+    };
+    let registry = crate::RegistryRecord {
+        ssn: w.person.ssn.clone(),
+        name: w.person.name.clone(),
+        gender: Gender::Male,
+        birth_date: w.person.birth_date,
+        ethnicity: w.person.ethnicity,
+        household_address: w.person.household_address.clone(),
+    };
+    assert!(same_person(&entry("李建国"), &w.person, None));
+    assert!(!same_person(&entry("李建华"), &w.person, None));
+    // The holder carries the registry's name: a legacy spelling is the same person.
+    assert!(same_person(&entry("李建华"), &w.person, Some(&registry)));
 }
