@@ -1,6 +1,7 @@
 //! The `personbase` command: the service (`serve`), the demo province (`demo`), identity
-//! number checks (`id`), the audit journal's verification (`audit verify`) and the overdue
-//! list (`overdue`).
+//! number checks (`id`), the audit journal's verification (`audit verify`), the overdue
+//! list (`overdue`) and the household registry snapshot (`registry load`, `registry
+//! reconcile`).
 //!
 //! Exit codes: 0 ok, 1 findings (a broken journal, overdue requests, invalid numbers), 2 usage
 //! or system error. This is the only crate that uses `anyhow`.
@@ -12,7 +13,9 @@ mod demo;
 mod id_cmd;
 mod import_cmd;
 mod overdue;
+mod registry_cmd;
 mod serve;
+mod worklist;
 
 use std::process::ExitCode;
 
@@ -45,6 +48,9 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// 生成合成的旧系统导出文件（含已知比例的各类问题）及答案文件，用于演示和性能测试
     LegacyDemo(import_cmd::LegacyDemoArgs),
+    /// 省公安户籍库：载入快照（load），与人员记录核对并按机构输出工作清单、按户籍库更正（reconcile）
+    #[command(subcommand)]
+    Registry(registry_cmd::RegistryCommand),
     /// 性能测试：建立指定人数的库，测量查询和生效修改的速度
     #[command(hide = true)]
     Bench(bench::BenchArgs),
@@ -63,6 +69,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => block_on(serve::demo(args)),
         Command::Audit(cmd) => block_on(audit::run(cmd)),
         Command::Overdue(args) => block_on(overdue::run(args)),
+        Command::Registry(cmd) => block_on(registry_cmd::run(cmd)),
         Command::Bench(args) => block_on(bench::run(args)),
     };
     match result {

@@ -51,6 +51,8 @@ for name, source in sources.items():
             sql = sql.replace("{" + key + "}", value)
         # Optional filters spliced in with format!: check the statement with the filter.
         sql = sql.replace("{by_birth}", "AND birth_date = $3")
+        # Batched inserts: check the statement with one row.
+        sql = sql.replace("{rows}", "($1, $2, $3, $4, $5, $6)")
         print(f"-- {name.rsplit('/', 1)[-1]}\nPREPARE s{count} AS {sql};")
         count += 1
 print(f"\\echo {count} statements prepared")

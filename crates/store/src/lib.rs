@@ -36,7 +36,8 @@
 //! - [`Store::add_special`], [`Store::cancel_special`] → `special.added`, `special.cancelled`;
 //! - [`Store::issue_card`], [`Store::void_card`], [`Store::request_replacement_card`] →
 //!   `card.issued`, `card.voided` (with `fee_fen`), `card.replacement_requested`;
-//! - [`Store::load_registry_csv`] → `registry.loaded`;
+//! - [`Store::load_registry_csv`], [`Store::load_registry`] → `registry.loaded`;
+//! - [`Store::record_reconciliation`] → `registry.reconciled`;
 //! - [`Store::load_batch`] (the legacy import, many rows per transaction) → per row
 //!   `person.created` (source `legacy` with the file and row), `enrolment.opened`,
 //!   `person.registry_differs`, or `person.refused`.
@@ -63,6 +64,7 @@ mod error;
 pub mod journal;
 mod lifecycle;
 mod people;
+mod reconcile;
 mod reference;
 mod registry;
 mod request_rows;
@@ -81,7 +83,8 @@ pub use db::Durability;
 pub use error::{Result, StoreError};
 pub use journal::JournalEntry;
 pub use people::{PersonDetails, PersonQuery};
-pub use registry::REGISTRY_CSV_HEADER;
+pub use reconcile::{Discrepancy, RegistryFinding, RegistryPage};
+pub use registry::{REGISTRY_CSV_HEADER, RegistryLoad};
 pub use requests::ActorRef;
 pub use verify::{FaultKind, JournalFault, VerifyReport};
 
