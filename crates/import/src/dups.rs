@@ -225,6 +225,7 @@ fn finding(
         message,
         action: kind(code).action_zh,
         related_row: Some(u64::from(earlier.row)),
+        related_table: Some(earlier.table),
         division: (f.division != 0).then_some(f.division),
     }
 }

@@ -92,6 +92,24 @@ pub const KINDS: &[Kind] = &[
         "同一号码重复出现，内容不一致",
         "逐项核对不一致的字段，以户籍信息为准（R2.8），再由经办机构合并（R3.1）",
     ),
+    exact("entry.incomplete", "缺少平台必需的字段", "补全姓名、民族、户口性质、户籍地址后重新导入"),
+    exact(
+        "line.unknown",
+        "险种无法识别",
+        "填写险种名称或代码（如 企业职工基本养老保险、110），或用 --line 指定",
+    ),
+    exact(
+        "agency.unknown",
+        "经办机构在平台中找不到或不唯一",
+        "填写平台中经办机构的编号或全称，或用 --agency 指定",
+    ),
+    exact("agency.missing", "有险种但没有经办机构", "填写经办机构列，或用 --agency 指定"),
+    exact(
+        "platform.occupied",
+        "号码已被平台中另一人的记录占用",
+        "不覆盖原记录：按号码被占用流程立案，由各相关经办机构核实更正（R2.9）",
+    ),
+    exact("entry.refused", "平台录入规则不允许录入", "按说明处理后重新导入"),
     Kind {
         code: "dup.probable_typo",
         title_zh: "疑似同一人：姓名、出生日期、性别相同，号码仅差一处录入错误",
@@ -143,6 +161,9 @@ pub struct Finding {
     /// For findings across rows, the earlier row it relates to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub related_row: Option<u64>,
+    /// The table (file or sheet, in reading order) of [`Finding::related_row`].
+    #[serde(skip)]
+    pub related_table: Option<u16>,
     /// The 6-digit division code the row's number carries, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub division: Option<u32>,

@@ -8,6 +8,9 @@
 //! - [`rowcheck`] and [`dups`]: the findings of one row, and across rows.
 //! - [`finding`]: what a finding says, with its stable code and what to do.
 //! - [`run`]: the dry run of `personbase import`; [`report`]: Excel and HTML reports;
+//! - [`load`], [`lines`] and [`review`]: what loading (`--apply`, in the store) takes from
+//!   the files: clean rows as persons with their enrolments, business lines as files write
+//!   them, the review list of rows held back;
 //!   [`demo`]: a generator of synthetic legacy files with their answer key.
 //!
 //! Bad input never panics: an unreadable file is an [`ImportError`], a bad value a finding.
@@ -20,11 +23,14 @@ mod error;
 pub mod field;
 pub mod finding;
 mod hash;
+pub mod lines;
+pub mod load;
 pub mod names;
 mod output;
 mod pipeline;
 mod progress;
 pub mod report;
+pub mod review;
 pub mod rowcheck;
 pub mod run;
 pub mod source;

@@ -29,7 +29,15 @@ fn json(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
         serde_json::to_writer(&mut *out, f)?;
         out.write_all(b"\n")?;
     }
-    serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": outcome.summary }))?;
+    for m in &outcome.merge_candidates {
+        serde_json::to_writer(&mut *out, &serde_json::json!({ "merge_candidate": m }))?;
+        out.write_all(b"\n")?;
+    }
+    let summary = match &outcome.load {
+        Some(load) => serde_json::json!({ "summary": outcome.summary, "load": load }),
+        None => serde_json::json!({ "summary": outcome.summary }),
+    };
+    serde_json::to_writer(&mut *out, &summary)?;
     out.write_all(b"\n")
 }
 
@@ -49,7 +57,11 @@ pub(crate) fn thousands(n: u64) -> String {
 fn table(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &outcome.summary;
     let rate = s.rows as f64 / s.seconds.max(1e-3);
-    writeln!(out, "导入检查（试运行，未写入任何数据）")?;
+    match &outcome.load {
+        Some(load) if load.applied => writeln!(out, "导入（已写入平台）")?,
+        Some(_) => writeln!(out, "导入检查（试运行，已对照平台，未写入任何数据）")?,
+        None => writeln!(out, "导入检查（试运行，未写入任何数据）")?,
+    }
     writeln!(
         out,
         "文件 {} 个，数据 {} 行，有问题的行 {} 行，用时 {:.1} 秒（{} 行/秒）",
@@ -59,6 +71,25 @@ fn table(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
         s.seconds,
         thousands(rate as u64)
     )?;
+    if let Some(load) = &outcome.load {
+        let verb = if load.applied { "已导入" } else { "可导入" };
+        writeln!(
+            out,
+            "{verb} {} 行，平台中已有 {} 行（补充参保关系 {} 条），留待复核 {} 行，合计 {} 行",
+            thousands(load.loaded),
+            thousands(load.already_present),
+            thousands(load.enrolments_added),
+            thousands(load.held_back),
+            thousands(load.rows)
+        )?;
+        if !outcome.merge_candidates.is_empty() {
+            writeln!(
+                out,
+                "同一险种内的重复记录 {} 对，列为合并候选，由该险种的经办机构合并（R3.1）",
+                thousands(outcome.merge_candidates.len() as u64)
+            )?;
+        }
+    }
     if s.by_code.is_empty() {
         return writeln!(out, "未发现问题。");
     }

@@ -50,7 +50,7 @@ pub fn float_text(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") }
 }
 
-fn cell_text(cell: Cell<'_>) -> Option<Cow<'_, str>> {
+pub(crate) fn cell_text(cell: Cell<'_>) -> Option<Cow<'_, str>> {
     match cell {
         Cell::Empty => None,
         Cell::Text(s) => Some(Cow::Borrowed(s)),
@@ -135,6 +135,7 @@ pub fn check_row(
             message,
             action: kind(code).action_zh,
             related_row: None,
+            related_table: None,
             division: None,
         });
     };

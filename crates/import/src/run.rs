@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use crate::dups::Collector;
 use crate::finding::{Finding, Summary};
+use crate::load::{LoadSummary, MergeCandidate};
 use crate::pipeline::{Sink, check_csv};
 use crate::progress::Progress;
 pub use crate::progress::ProgressMode;
@@ -49,6 +50,12 @@ pub struct Outcome {
     pub summary: Summary,
     /// Every finding, by file and row.
     pub findings: Vec<Finding>,
+    /// The counts of a load or of its check against the platform (`--db`); `None` for a
+    /// dry run on the files alone.
+    pub load: Option<LoadSummary>,
+    /// Duplicates within one business line, for that line's agency to merge (R3.1); found
+    /// when lines are known (`--db`).
+    pub merge_candidates: Vec<MergeCandidate>,
 }
 
 impl Outcome {
@@ -56,6 +63,31 @@ impl Outcome {
     pub fn exit_code(&self) -> u8 {
         u8::from(!self.findings.is_empty())
     }
+
+    /// Adds findings found after the checks (against the platform, or while loading) and
+    /// counts every finding again; the time taken is left as it is.
+    pub fn add_findings(&mut self, more: Vec<Finding>) {
+        self.findings.extend(more);
+        self.findings.sort_by_key(|f| (f.table, f.row));
+        let seconds = self.summary.seconds;
+        self.summary = count(&self.findings, self.summary.files, self.summary.rows);
+        self.summary.seconds = seconds;
+    }
+}
+
+/// The counts of `findings` over `files` and `rows`; `findings` sorted by table and row.
+fn count(findings: &[Finding], files: usize, rows: u64) -> Summary {
+    let mut summary = Summary { files, rows, ..Summary::default() };
+    let mut last = None;
+    for f in findings {
+        *summary.by_code.entry(f.code).or_default() += 1;
+        *summary.by_division.entry(f.division.unwrap_or(0)).or_default() += 1;
+        if last != Some((f.table, f.row)) {
+            summary.rows_with_findings += 1;
+            last = Some((f.table, f.row));
+        }
+    }
+    summary
 }
 
 struct Checker<'a> {
@@ -108,18 +140,9 @@ pub fn check_files(options: &Options, today: NaiveDate) -> Result<Outcome, Impor
     collector.find(&tables, &mut findings);
     findings.sort_by_key(|f| (f.table, f.row));
 
-    let mut summary = Summary { files: options.files.len(), rows, ..Summary::default() };
-    let mut last = None;
-    for f in &findings {
-        *summary.by_code.entry(f.code).or_default() += 1;
-        *summary.by_division.entry(f.division.unwrap_or(0)).or_default() += 1;
-        if last != Some((f.table, f.row)) {
-            summary.rows_with_findings += 1;
-            last = Some((f.table, f.row));
-        }
-    }
+    let mut summary = count(&findings, options.files.len(), rows);
     summary.seconds = start.elapsed().as_secs_f64();
-    Ok(Outcome { summary, findings })
+    Ok(Outcome { summary, findings, ..Outcome::default() })
 }
 
 /// The whole dry run: checks, prints to `out` in the chosen format, writes the reports.
@@ -132,12 +155,22 @@ pub fn run(
         return Err(ImportError::Config("没有给出要导入的文件".to_string()));
     }
     let outcome = check_files(options, today)?;
-    output::print(&outcome, options.format, out)?;
+    report(options, &outcome, out)?;
+    Ok(outcome)
+}
+
+/// Prints `outcome` to `out` in the chosen format and writes the reports `options` ask for.
+pub fn report(
+    options: &Options,
+    outcome: &Outcome,
+    out: &mut dyn Write,
+) -> Result<(), ImportError> {
+    output::print(outcome, options.format, out)?;
     if let Some(path) = &options.report_xlsx {
-        report::xlsx::write(path, &outcome)?;
+        report::xlsx::write(path, outcome)?;
     }
     if let Some(path) = &options.report_html {
-        report::html::write(path, &outcome)?;
+        report::html::write(path, outcome)?;
     }
-    Ok(outcome)
+    Ok(())
 }

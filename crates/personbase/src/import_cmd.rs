@@ -7,12 +7,15 @@ use std::io::{self, BufWriter};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
+use anyhow::{anyhow, bail};
 use chrono::NaiveDate;
 use personbase_import::demo::{DemoOptions, generate};
 use personbase_import::field::Mapping;
 use personbase_import::run::{Options, OutputFormat, ProgressMode, run as run_import};
 use personbase_import::source::{CsvEncoding, ReadOptions};
+use personbase_store::BulkMode;
+
+use crate::import_load::{self, LoadOptions};
 
 /// Arguments of `personbase import`.
 #[derive(Debug, clap::Args)]
@@ -44,6 +47,27 @@ pub struct ImportArgs {
     /// 不显示进度
     #[arg(long)]
     quiet: bool,
+    /// 平台数据库地址（如 sqlite://personbase.db）：给出时逐行对照平台检查（号码被占用、已在平台中、录入规则），不写入
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// 写入平台：无问题的行及其参保关系分批导入（每批一个事务，记入审计日志），有问题的行写入待复核清单；重复运行不会重复导入
+    #[arg(long, requires = "db")]
+    apply: bool,
+    /// 执行导入的操作员登录名（须有经办权限）；使用 --db 时必填
+    #[arg(long, requires = "db", required_if_eq("apply", "true"))]
+    operator: Option<String>,
+    /// 本文件的险种（如 企业职工基本养老保险、110、pension），行中“险种”列为空时使用
+    #[arg(long, requires = "db")]
+    line: Option<String>,
+    /// 本文件的经办机构：平台中的机构编号或全称，行中“经办机构”列为空时使用
+    #[arg(long, requires = "db")]
+    agency: Option<String>,
+    /// 待复核清单（CSV，可改正后重新导入）的路径；默认与第一个文件同目录，名为“文件名.review.csv”
+    #[arg(long, value_name = "PATH", requires = "db")]
+    review: Option<PathBuf>,
+    /// 每批导入的行数（每批一个事务）
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    batch_size: u32,
 }
 
 /// Output format of `import`.
@@ -67,7 +91,8 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
     }
 }
 
-/// Runs `personbase import` as of `today`: a dry run, nothing is written to the database.
+/// Runs `personbase import` as of `today`: a dry run on the files; with `--db`, checked
+/// against the platform too, and with `--apply` loaded into it.
 pub fn run(args: ImportArgs, today: NaiveDate) -> anyhow::Result<ExitCode> {
     let mapping = match &args.mapping {
         Some(path) => {
@@ -92,6 +117,27 @@ pub fn run(args: ImportArgs, today: NaiveDate) -> anyhow::Result<ExitCode> {
         progress: if args.quiet { ProgressMode::Quiet } else { ProgressMode::Auto },
     };
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    if let Some(db) = args.db {
+        let Some(operator) = args.operator else {
+            bail!("使用 --db 时须用 --operator 指定执行导入的操作员");
+        };
+        let review = args.review.unwrap_or_else(|| {
+            let first = options.files.first().cloned().unwrap_or_default();
+            let mut name = first.file_stem().unwrap_or_default().to_os_string();
+            name.push(".review.csv");
+            first.with_file_name(name)
+        });
+        let load = LoadOptions {
+            db,
+            operator,
+            line: args.line,
+            agency: args.agency,
+            mode: if args.apply { BulkMode::Load } else { BulkMode::Check },
+            review,
+            batch: args.batch_size as usize,
+        };
+        return import_load::run(&options, &load, today, &mut out);
+    }
     let outcome = run_import(&options, today, &mut out)
         .map_err(|e| anyhow!("{}（{}）", e.message_zh(), e.code()))?;
     Ok(ExitCode::from(outcome.exit_code()))

@@ -12,6 +12,7 @@ mod db;
 mod demo;
 mod id_cmd;
 mod import_cmd;
+mod import_load;
 mod overdue;
 mod registry_cmd;
 mod serve;
@@ -44,7 +45,7 @@ enum Command {
     /// 身份号码：检查、升级
     #[command(subcommand)]
     Id(id_cmd::IdCommand),
-    /// 检查旧系统导出的人员数据（CSV、Excel）：逐行和跨行的问题，汇总表、JSON、Excel 和 HTML 报告；只检查，不写入
+    /// 检查并导入旧系统导出的人员数据（CSV、Excel）：逐行、跨行和对照平台的问题，汇总表、JSON、Excel 和 HTML 报告；默认只检查，--apply 时写入平台
     Import(import_cmd::ImportArgs),
     /// 生成合成的旧系统导出文件（含已知比例的各类问题）及答案文件，用于演示和性能测试
     LegacyDemo(import_cmd::LegacyDemoArgs),

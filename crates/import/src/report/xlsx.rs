@@ -7,7 +7,7 @@ use std::path::Path;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::ImportError;
-use crate::finding::kind;
+use crate::finding::{Finding, kind};
 use crate::run::Outcome;
 
 /// Excel's last row index (0-based) is 1,048,575; one row is the header.
@@ -79,7 +79,64 @@ fn build(path: &Path, outcome: &Outcome) -> Result<(), XlsxError> {
         sheet.set_column_width(5, 50)?;
         sheet.set_column_width(6, 40)?;
     }
+    if outcome.load.is_some() {
+        review_sheet(&mut book, outcome, &bold)?;
+        merge_sheet(&mut book, outcome, &bold)?;
+    }
     book.save(path)
+}
+
+/// 待复核: every row held back, once, with all its findings.
+fn review_sheet(book: &mut Workbook, outcome: &Outcome, bold: &Format) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet_with_constant_memory()?;
+    sheet.set_name("待复核")?;
+    header(sheet, &["文件", "工作表", "行", "问题代码", "问题说明", "处理办法"], bold)?;
+    let mut r = 0u32;
+    let mut rest = outcome.findings.as_slice();
+    while let Some(first) = rest.first() {
+        let key = (first.table, first.row);
+        let n = rest.iter().take_while(|f| (f.table, f.row) == key).count();
+        let (group, tail) = rest.split_at(n);
+        rest = tail;
+        if r as usize >= MAX_DATA_ROWS {
+            continue;
+        }
+        r += 1;
+        let join = |part: fn(&Finding) -> &str| {
+            let mut parts: Vec<&str> = group.iter().map(part).collect();
+            parts.dedup();
+            parts.join("；")
+        };
+        sheet.write_string(r, 0, &first.file)?;
+        sheet.write_string(r, 1, &first.sheet)?;
+        sheet.write_number(r, 2, first.row as f64)?;
+        sheet.write_string(r, 3, join(|f| f.code))?;
+        sheet.write_string(r, 4, join(|f| f.message.as_str()))?;
+        sheet.write_string(r, 5, join(|f| f.action))?;
+    }
+    sheet.set_column_width(3, 30)?;
+    sheet.set_column_width(4, 60)?;
+    sheet.set_column_width(5, 40)?;
+    Ok(())
+}
+
+/// 合并候选: duplicates within one business line, for that line's agency (R3.1).
+fn merge_sheet(book: &mut Workbook, outcome: &Outcome, bold: &Format) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet_with_constant_memory()?;
+    sheet.set_name("合并候选")?;
+    header(sheet, &["险种", "经办机构", "代码", "文件", "行", "相关文件", "相关行"], bold)?;
+    for (i, m) in outcome.merge_candidates.iter().take(MAX_DATA_ROWS).enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, m.line.name_zh())?;
+        sheet.write_string(r, 1, &m.agency)?;
+        sheet.write_string(r, 2, m.code)?;
+        sheet.write_string(r, 3, &m.file)?;
+        sheet.write_number(r, 4, m.row as f64)?;
+        sheet.write_string(r, 5, &m.related_file)?;
+        sheet.write_number(r, 6, m.related_row as f64)?;
+    }
+    sheet.set_column_width(1, 36)?;
+    Ok(())
 }
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
