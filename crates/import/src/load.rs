@@ -95,10 +95,7 @@ impl Enrolments {
 
     /// The row's enrolment, `Ok(None)` when it names no line, or the finding that holds it
     /// back: an unknown line or agency, or a line without an agency.
-    fn of(
-        &self,
-        row: &Row<'_>,
-    ) -> Result<Option<(BusinessLine, &Agency)>, (Field, &'static str, String)> {
+    fn of(&self, row: &Row<'_>) -> Result<Option<(BusinessLine, &Agency)>, Held> {
         let line = match cell_text(row.cell(Field::BusinessLine)).filter(|t| !t.trim().is_empty()) {
             Some(text) => match parse_line(&text) {
                 Some(l) => Some(l),
@@ -130,6 +127,9 @@ impl Enrolments {
         }
     }
 }
+
+/// Why a row cannot be entered: the field, the finding's code and what is wrong.
+type Held = (Field, &'static str, String);
 
 /// A clean row, ready for the store's rules of entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -301,8 +301,6 @@ impl RowVisitor for Second<'_> {
 
     fn progress(&mut self, _done: u64, _total: u64) {}
 }
-
-type Held = (Field, &'static str, String);
 
 /// The row as a person to enter, or why it cannot be one.
 fn candidate(
