@@ -30,6 +30,6 @@ pub use ids::{AgencyId, CardId, EnrolmentId, OperatorId, PersonId, RequestId, Tr
 pub use person::{NewPerson, Person, PersonStatus};
 pub use policy::Policy;
 pub use registry::RegistryRecord;
-pub use request::{ChangeRequest, Confirmation, RequestState, SignoffStep};
+pub use request::{ChangeRequest, Confirmation, RequestState, SignoffStep, Timeliness};
 pub use rules::{Decision, Path, Refusal, RuleId};
 pub use values::{Address, PersonName, Phone};

@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::agency::{Agency, Operator, Role};
 use crate::business::BusinessLine;
 use crate::changes::{FieldChanges, FieldDiff};
+use crate::clock::CHINA;
 use crate::ids::{AgencyId, OperatorId, PersonId, RequestId};
 use crate::person::Person;
 use crate::rules::{InputSource, Path, Plan, Refusal, RuleId};
@@ -426,5 +427,119 @@ impl ChangeRequest {
     /// Whether the request is still open after the day it was due (R4.1).
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.state.is_open() && today > self.due_on
+    }
+
+    /// How the request stands against same-day completion (R4.1) on `today`. `in_transit`
+    /// says whether the person's in-transit business blocked it: for an open request, a
+    /// transaction in transit now; for a finished one, a transaction in transit at some time
+    /// between the request's acceptance and its end. A request is finished (办结) when it
+    /// took effect, was rejected or was withdrawn; its day is counted in China Standard Time.
+    pub fn timeliness(&self, today: NaiveDate, in_transit: bool) -> Timeliness {
+        match self.closed_at {
+            Some(closed) if !self.state.is_open() => {
+                if closed.with_timezone(&CHINA).date_naive() <= self.due_on {
+                    Timeliness::SameDay
+                } else if in_transit {
+                    Timeliness::Excused
+                } else {
+                    Timeliness::Late
+                }
+            }
+            _ if in_transit => Timeliness::Blocked,
+            _ if self.is_overdue(today) => Timeliness::Overdue,
+            _ => Timeliness::Pending,
+        }
+    }
+}
+
+/// Where a request stands against same-day completion (R4.1); see
+/// [`ChangeRequest::timeliness`]. The same-day completion rate is
+/// `SameDay / (SameDay + Late + Overdue)`: a request blocked by in-transit business is
+/// excused (R4.1's exception), and one still open on its own day is not decided yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timeliness {
+    /// Finished on the day it was accepted.
+    SameDay,
+    /// Finished on a later day, with nothing blocking it.
+    Late,
+    /// Finished on a later day while the person's in-transit business blocked it.
+    Excused,
+    /// Still open after its day, with nothing blocking it.
+    Overdue,
+    /// Still open while the person's in-transit business blocks it.
+    Blocked,
+    /// Still open on its own day.
+    Pending,
+}
+
+impl Timeliness {
+    /// Whether the request counts in the same-day completion rate.
+    pub fn counts(self) -> bool {
+        matches!(self, Timeliness::SameDay | Timeliness::Late | Timeliness::Overdue)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(day: u32, hour_china: u32) -> DateTime<Utc> {
+        let local = CHINA.with_ymd_and_hms(2026, 12, day, hour_china, 0, 0).single();
+        local.map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+    }
+
+    /// A request accepted on 2026-12-03 in `state`, closed at `closed` (day, hour in China).
+    fn request(state: RequestState, closed: Option<(u32, u32)>) -> ChangeRequest {
+        ChangeRequest {
+            id: RequestId(1),
+            person: PersonId(1),
+            changes: FieldChanges::default(),
+            diff: Vec::new(),
+            source: InputSource::CardReader,
+            steps: Vec::new(),
+            needs_confirmation: false,
+            confirmation: None,
+            state,
+            rules: Vec::new(),
+            registry_differences: Vec::new(),
+            documents: Vec::new(),
+            reason: String::new(),
+            created_by: None,
+            agency: None,
+            created_at: at(3, 9),
+            due_on: NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default(),
+            closed_at: closed.map(|(day, hour)| at(day, hour)),
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn same_day_completion_follows_r4_1_in_china_time() {
+        use RequestState::*;
+        use Timeliness::*;
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default();
+        // (state, closed at (day, hour in China), today, in transit, expected)
+        let table = [
+            (Effective, Some((3, 17)), day(5), false, SameDay),
+            // 23:00 in China (15:00 UTC) is still the day it was accepted.
+            (Effective, Some((3, 23)), day(5), false, SameDay),
+            // 01:00 on the 4th in China is 17:00 UTC on the 3rd: the next day all the same.
+            (Effective, Some((4, 1)), day(5), false, Late),
+            (Rejected, Some((3, 10)), day(5), false, SameDay),
+            (Withdrawn, Some((4, 10)), day(5), false, Late),
+            (Effective, Some((6, 10)), day(7), true, Excused),
+            (WaitingForSignoff, None, day(3), false, Pending),
+            (WaitingForSignoff, None, day(4), false, Overdue),
+            (WaitingForPerson, None, day(4), true, Blocked),
+            (Draft, None, day(3), true, Blocked),
+        ];
+        for (state, closed, today, in_transit, expected) in table {
+            let r = request(state, closed);
+            assert_eq!(r.timeliness(today, in_transit), expected, "{state:?} {closed:?} {today}");
+        }
+        assert!(SameDay.counts() && Late.counts() && Overdue.counts());
+        assert!(!Excused.counts() && !Blocked.counts() && !Pending.counts());
     }
 }

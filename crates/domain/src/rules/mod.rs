@@ -21,7 +21,7 @@ pub use change::decide_change;
 pub use entry::{EntryPlan, decide_entry, same_person};
 pub use ids::RuleId;
 pub use signoff::signoff_steps;
-pub use view::check_view;
+pub use view::{check_supervision, check_view};
 
 use crate::agency::{Agency, Operator};
 use crate::business::{Enrolment, SpecialBusiness, Transaction};
