@@ -41,6 +41,9 @@
 //! - [`Store::load_batch`] (the legacy import, many rows per transaction) → per row
 //!   `person.created` (source `legacy` with the file and row), `enrolment.opened`,
 //!   `person.registry_differs`, or `person.refused`.
+//! - [`Store::region_overview`], [`Store::person_trail`], [`Store::operator_trail`] (an
+//!   information centre's supervision, R1.1) read only and journal nothing: they return
+//!   values the pages show masked only (R4.2 journals views of unmasked data).
 //!
 //! Sessions are authentication state and are not journaled. Refusals carry the refusing
 //! rule's id as the entry's reason. Errors: see [`StoreError`]; each variant has a stable
@@ -67,6 +70,7 @@ mod people;
 mod reconcile;
 mod reference;
 mod registry;
+mod reports;
 mod request_rows;
 mod requests;
 mod rows;
@@ -85,6 +89,7 @@ pub use journal::JournalEntry;
 pub use people::{PersonDetails, PersonQuery};
 pub use reconcile::{Discrepancy, RegistryFinding, RegistryPage};
 pub use registry::{REGISTRY_CSV_HEADER, RegistryLoad};
+pub use reports::{AgencyCompletion, DayCompletion, OpenRequest, RegionOverview, Tally};
 pub use requests::ActorRef;
 pub use verify::{FaultKind, JournalFault, VerifyReport};
 
@@ -148,6 +153,12 @@ impl Store {
     /// The clock every operation takes "now" and "today" from.
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    /// The same database, read and written with time from `clock`: for tests that let days
+    /// pass, and for replaying work at the moments it happened.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
+        Store { pool: self.pool.clone(), policy: self.policy.clone(), clock }
     }
 
     /// Closes the pool, waiting for connections to be returned.
