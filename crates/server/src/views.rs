@@ -135,6 +135,37 @@ pub fn mask_field(field: Field, text: &str) -> String {
     masked.unwrap_or_else(|| "***".to_owned())
 }
 
+/// Masks personal values anywhere in a journal document: under keys named after a field
+/// (`name`, `ssn`, `printed_name`, ...) and in `{field, before, after}` diffs.
+pub fn mask_json(value: Value, field: Option<Field>) -> Value {
+    match value {
+        Value::String(text) => match field {
+            Some(f) => Value::String(mask_field(f, &text)),
+            None => Value::String(text),
+        },
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| mask_json(v, field)).collect())
+        }
+        Value::Object(map) => {
+            let diff_field = map.get("field").and_then(Value::as_str).and_then(Field::from_code);
+            map.into_iter()
+                .map(|(key, v)| {
+                    let f = match key.as_str() {
+                        "before" | "after" | "proposed" | "implied" if diff_field.is_some() => {
+                            diff_field
+                        }
+                        "printed_name" => Some(Field::Name),
+                        "printed_ssn" => Some(Field::Ssn),
+                        k => Field::from_code(k).or(field),
+                    };
+                    (key, mask_json(v, f))
+                })
+                .collect()
+        }
+        other => other,
+    }
+}
+
 /// One field's change, masked.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct FieldChangeView {

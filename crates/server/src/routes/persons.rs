@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use personbase_domain::{Field, PersonId};
+use personbase_domain::PersonId;
 use personbase_store::PersonQuery;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::input::{
     ApiJson, ApiPath, PersonInput, ReasonInput, parse_date, parse_source, parse_ssn,
 };
-use crate::views::{CardView, FullPerson, MaskedPerson, RequestView, mask_field};
+use crate::views::{CardView, FullPerson, MaskedPerson, RequestView, mask_json};
 
 /// A new person as entered at the counter.
 #[derive(Deserialize, ToSchema)]
@@ -247,37 +247,6 @@ pub(crate) async fn history(
         })
         .collect();
     Ok(Json(view))
-}
-
-/// Masks personal values anywhere in a journal document: under keys named after a field
-/// (`name`, `ssn`, `printed_name`, ...) and in `{field, before, after}` diffs.
-pub(crate) fn mask_json(value: Value, field: Option<Field>) -> Value {
-    match value {
-        Value::String(text) => match field {
-            Some(f) => Value::String(mask_field(f, &text)),
-            None => Value::String(text),
-        },
-        Value::Array(items) => {
-            Value::Array(items.into_iter().map(|v| mask_json(v, field)).collect())
-        }
-        Value::Object(map) => {
-            let diff_field = map.get("field").and_then(Value::as_str).and_then(Field::from_code);
-            map.into_iter()
-                .map(|(key, v)| {
-                    let f = match key.as_str() {
-                        "before" | "after" | "proposed" | "implied" if diff_field.is_some() => {
-                            diff_field
-                        }
-                        "printed_name" => Some(Field::Name),
-                        "printed_ssn" => Some(Field::Ssn),
-                        k => Field::from_code(k).or(field),
-                    };
-                    (key, mask_json(v, f))
-                })
-                .collect()
-        }
-        other => other,
-    }
 }
 
 /// A registry record, masked.
