@@ -40,7 +40,7 @@
 //! - [`Store::record_reconciliation`] → `registry.reconciled`;
 //! - [`Store::load_batch`] (the legacy import, many rows per transaction) → per row
 //!   `person.created` (source `legacy` with the file and row), `enrolment.opened`,
-//!   `person.registry_differs`, or `person.refused`.
+//!   `person.registry_differs`, or `person.refused`;
 //! - [`Store::region_overview`], [`Store::person_trail`], [`Store::operator_trail`] (an
 //!   information centre's supervision, R1.1) read only and journal nothing: they return
 //!   values the pages show masked only (R4.2 journals views of unmasked data).

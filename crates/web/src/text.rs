@@ -209,6 +209,7 @@ pub fn audit_action(code: &str) -> String {
         "card.voided" => "社保卡作废",
         "card.replacement_requested" => "申请补换社保卡",
         "registry.loaded" => "载入户籍信息",
+        "registry.reconciled" => "与户籍信息比对",
         _ => return format!("其他操作（{code}）"),
     };
     name.to_owned()
