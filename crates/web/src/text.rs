@@ -152,6 +152,16 @@ pub const SELF_SERVICE_CHANNEL: &str = "本人网上办理";
 pub const NO_OPERATOR: &str = "本人或业务系统";
 /// A record that could not be read any more (deleted operator or agency).
 pub const UNKNOWN: &str = "未知";
+/// Sheet and file name of the open requests' export.
+pub const SHEET_OPEN: &str = "未办结申请";
+/// Sheet and file name of the overdue requests' export.
+pub const SHEET_OVERDUE: &str = "逾期未办结申请";
+/// Sheet and file name of the completion per agency.
+pub const SHEET_AGENCY: &str = "各机构当日办结率";
+/// Sheet and file name of the completion per day.
+pub const SHEET_DAY: &str = "每日当日办结率";
+/// Sheet and file name of an audit trail.
+pub const SHEET_AUDIT: &str = "操作记录";
 /// Title of the audit trail page.
 pub const AUDIT_TITLE: &str = "操作记录查询";
 /// Explains the audit trail page.
@@ -245,6 +255,22 @@ pub fn journal_key(key: &str) -> Option<&'static str> {
         "comment" => "驳回理由",
         "card_number" => "社保卡号",
         "fee_fen" => "费用（分）",
+        _ => return None,
+    })
+}
+
+/// The Chinese name of a code a journal document stores under `key`, for the codes that are
+/// not in a national table: a record's `status`, a value's `source`.
+pub fn journal_code(key: &str, code: &str) -> Option<&'static str> {
+    Some(match (key, code) {
+        ("status", "active") => "正常",
+        ("status", "merged") => "已合并",
+        ("status", "closed") => "已注销",
+        ("status", "voided") => "已作废",
+        ("source", "card_reader") => "读卡器读取",
+        ("source", "registry") => "户籍信息",
+        ("source", "manual") => "手工录入",
+        ("source", "legacy") => "历史数据导入",
         _ => return None,
     })
 }

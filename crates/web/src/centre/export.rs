@@ -17,7 +17,7 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 pub fn workbook(table: &Table) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name(&table.title))?;
+    sheet.set_name(sheet_name(table.sheet))?;
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.0%");
     for (col, header) in (0u16..).zip(&table.headers) {
@@ -42,8 +42,9 @@ fn sheet_name(title: &str) -> String {
     title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
 }
 
-/// The download: the workbook with its content type and a file name, `open-requests-2026-12-03.xlsx`
-/// for every browser and the Chinese title in `filename*` for those that read it.
+/// The download: the workbook with its content type and a file name,
+/// `open-requests-2026-12-03.xlsx` for every browser and the Chinese name
+/// (`未办结申请-2026-12-03.xlsx`) in `filename*` for those that read it.
 pub fn download(table: &Table, today: NaiveDate) -> Response {
     let bytes = match workbook(table) {
         Ok(bytes) => bytes,
@@ -54,7 +55,7 @@ pub fn download(table: &Table, today: NaiveDate) -> Response {
         }
     };
     let ascii = format!("{}-{today}.xlsx", table.id);
-    let chinese = format!("{}-{today}.xlsx", sheet_name(&table.title));
+    let chinese = format!("{}-{today}.xlsx", table.sheet);
     let disposition =
         format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", percent_encode(&chinese));
     let disposition = HeaderValue::from_str(&disposition)

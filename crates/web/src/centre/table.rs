@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use personbase_domain::{Agency, AgencyId, ChangeRequest, Field, OperatorId, PersonId};
+use personbase_domain::{
+    Agency, AgencyId, BusinessLine, ChangeRequest, Field, OperatorId, PersonId,
+};
+use personbase_identity::{Ethnicity, Gender, HouseholdType};
 use personbase_server::views::mask_json;
 use personbase_store::{JournalEntry, RegionOverview, Tally};
 use serde_json::Value;
@@ -62,8 +65,10 @@ impl Cell {
 pub struct Table {
     /// Its element id, also its name in export links (`/centre/export/{id}`).
     pub id: &'static str,
-    /// Its title, also the worksheet's name.
+    /// Its title.
     pub title: String,
+    /// Its short name: the worksheet's, and the exported file's before the date.
+    pub sheet: &'static str,
     /// Column headers.
     pub headers: Vec<&'static str>,
     /// Rows of cells, as many as headers.
@@ -147,6 +152,7 @@ pub fn open_requests(overview: &RegionOverview, people: &People, names: &Names) 
         .collect();
     Table {
         id: "open-requests",
+        sheet: text::SHEET_OPEN,
         title: text::OPEN_REQUESTS.to_owned(),
         headers: vec![
             text::COL_REQUEST,
@@ -182,6 +188,7 @@ pub fn overdue_requests(overview: &RegionOverview, people: &People, names: &Name
         .collect();
     Table {
         id: "overdue-requests",
+        sheet: text::SHEET_OVERDUE,
         title: text::OVERDUE_REQUESTS.to_owned(),
         headers: vec![
             text::COL_REQUEST,
@@ -235,6 +242,7 @@ pub fn completion_agency(overview: &RegionOverview) -> Table {
     headers.extend(TALLY_HEADERS);
     Table {
         id: "completion-agency",
+        sheet: text::SHEET_AGENCY,
         title: text::COMPLETION_AGENCY.to_owned(),
         headers,
         rows,
@@ -254,6 +262,7 @@ pub fn completion_day(overview: &RegionOverview) -> Table {
     headers.extend(TALLY_HEADERS);
     Table {
         id: "completion-day",
+        sheet: text::SHEET_DAY,
         title: text::COMPLETION_DAY.to_owned(),
         headers,
         rows,
@@ -297,6 +306,7 @@ pub fn audit_trail(
         .collect();
     Table {
         id: "audit-trail",
+        sheet: text::SHEET_AUDIT,
         title,
         headers: vec![
             text::COL_SEQ,
@@ -345,11 +355,16 @@ pub fn summary(value: Value) -> String {
                 .into_iter()
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| {
+                    let shown = match (&v, code_name(&k, v.as_str().unwrap_or_default())) {
+                        (_, Some(name)) => name.to_owned(),
+                        (Value::Object(_), None) => format!("（{}）", summary(v)),
+                        (_, None) => summary(v),
+                    };
                     let label = Field::from_code(&k)
                         .map(Field::name_zh)
                         .or_else(|| text::journal_key(&k))
                         .map_or(k, str::to_owned);
-                    format!("{label}：{}", summary(v))
+                    format!("{label}：{shown}")
                 })
                 .collect();
             if parts.is_empty() { text::DASH.to_owned() } else { parts.join("；") }
@@ -362,6 +377,18 @@ pub fn summary(value: Value) -> String {
     }
 }
 
+/// The Chinese name of a coded value under `key`: gender, ethnicity, household type,
+/// business line, a record's status or a value's source.
+fn code_name(key: &str, code: &str) -> Option<&'static str> {
+    match key {
+        "gender" => Gender::parse(code).map(Gender::name_zh),
+        "ethnicity" => Ethnicity::from_code(code).map(Ethnicity::name_zh),
+        "household_type" => HouseholdType::from_code(code).map(HouseholdType::name_zh),
+        "line" => BusinessLine::from_code(code).map(BusinessLine::name_zh),
+        _ => text::journal_code(key, code),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,11 +397,18 @@ mod tests {
     #[test]
     fn a_journal_document_reads_as_labelled_masked_values() {
         let record = mask_json(
-            json!({ "name": "张三丰", "phone": "13812345678", "version": 2, "odd": true }),
+            json!({ "person": { "name": "张三丰", "gender": "male", "ethnicity": "01",
+                "household_type": "20", "status": "active" },
+                "phone": "13812345678", "version": 2, "odd": true, "source": "card_reader" }),
             None,
         );
         let line = summary(record);
+        assert!(line.contains("人员：（"), "{line}");
         assert!(line.contains("姓名：张**"), "{line}");
+        assert!(line.contains("性别：男"), "{line}");
+        assert!(line.contains("民族：汉族"), "{line}");
+        assert!(line.contains("状态：正常"), "{line}");
+        assert!(line.contains("信息来源：读卡器读取"), "{line}");
         assert!(line.contains("版本：2"), "{line}");
         assert!(line.contains("odd：true"), "{line}");
         assert!(!line.contains("三丰") && !line.contains("12345678"), "{line}");
