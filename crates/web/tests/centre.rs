@@ -79,7 +79,8 @@ fn rows(html: &str, id: &str) -> Vec<Vec<String>> {
     body.split("<tr>")
         .skip(1)
         .map(|row| {
-            row.split("<td>").skip(1).map(|cell| plain(between(cell, "", "</td>"))).collect()
+            let cells = row.split("<td data-label=\"").skip(1);
+            cells.map(|cell| plain(between(cell, ">", "</td>"))).collect()
         })
         .collect()
 }
