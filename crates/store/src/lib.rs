@@ -25,6 +25,7 @@
 //! - [`Store::view_unmasked`] → `person.viewed` with the stated reason;
 //! - [`Store::propose_change`] → `change.requested` (and `change.signed`,
 //!   `person.registry_differs`, `change.effective`), or `change.refused`;
+//!   [`Store::propose_change_with_documents`] also `document.attached` per file (R4.3);
 //! - [`Store::sign_off`] → `change.signed` (and `change.effective`), or `change.refused`;
 //! - [`Store::confirm_request`] → `change.confirmed` (and `change.effective`) or
 //!   `change.rejected`, or `change.refused`;
@@ -63,6 +64,7 @@ mod bulk;
 mod business;
 mod cards;
 mod db;
+mod documents;
 mod error;
 pub mod journal;
 mod lifecycle;
@@ -84,6 +86,7 @@ use personbase_domain::{Clock, Policy};
 pub use auth::ApiKey;
 pub use bulk::{BulkMode, BulkOutcome, BulkRow};
 pub use db::Durability;
+pub use documents::{DocumentInfo, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, NewDocument};
 pub use error::{Result, StoreError};
 pub use journal::JournalEntry;
 pub use people::{PersonDetails, PersonQuery};

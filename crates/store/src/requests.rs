@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::Store;
 use crate::apply::apply_request;
 use crate::db::{Tx, begin_read, begin_write};
+use crate::documents::{self, NewDocument};
 use crate::error::{Result, StoreError};
 use crate::journal::{self, Entry};
 use crate::people::registry_differs;
@@ -93,6 +94,32 @@ impl Store {
         reason: &str,
         expected_version: Option<i64>,
     ) -> Result<ChangeRequest> {
+        self.propose_change_with_documents(
+            actor,
+            person,
+            proposal,
+            reason,
+            expected_version,
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// [`Store::propose_change`] with the supporting documents' files (R4.3), stored with the
+    /// request in the same transaction and journaled as `document.attached` each. Files that
+    /// are empty, too large ([`crate::MAX_DOCUMENT_BYTES`]), unnamed or too many are
+    /// [`StoreError::Invalid`] before anything is written. Which documents the rules count as
+    /// attached is `proposal.documents`, as with [`Store::propose_change`].
+    pub async fn propose_change_with_documents(
+        &self,
+        actor: ActorRef<'_>,
+        person: PersonId,
+        proposal: Proposal,
+        reason: &str,
+        expected_version: Option<i64>,
+        documents: Vec<NewDocument>,
+    ) -> Result<ChangeRequest> {
+        documents::check(&documents)?;
         if matches!(actor, ActorRef::Operator(_)) && reason.trim().is_empty() {
             return Err(StoreError::invalid("reason", "请填写修改原因"));
         }
@@ -162,6 +189,8 @@ impl Store {
             apply_request(&mut tx, &loaded.person, &mut request, acting.pair(), now).await?;
         }
         insert_request(&mut tx, &request).await?;
+        let uploader = acting.pair().map(|(o, a)| (o.id, a.id));
+        documents::insert_all(&mut tx, &request, uploader, now, documents).await?;
         tx.commit().await?;
         tracing::info!(
             person = person.0,

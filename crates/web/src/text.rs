@@ -62,6 +62,295 @@ pub const NAV_SEARCH: &str = "查询人员";
 /// Navigation.
 pub const NAV_INBOX: &str = "待办审核";
 
+/// Search form: the number field.
+pub const SEARCH_NUMBER: &str = "社会保障号码（身份证号码）";
+/// Search form: hint under the number field.
+pub const SEARCH_NUMBER_HINT: &str = "可输入15位或18位号码，小写x、空格、全角数字均可";
+/// Search form: the name field.
+pub const SEARCH_NAME: &str = "姓名";
+/// Search form: the birth date field.
+pub const SEARCH_BIRTH: &str = "出生日期";
+/// Search form: between the two ways of searching.
+pub const SEARCH_OR: &str = "或按姓名和出生日期查询";
+/// Button.
+pub const SEARCH_SUBMIT: &str = "查询";
+/// Neither a number nor a name was given.
+pub const SEARCH_EMPTY: &str = "请输入社会保障号码，或姓名和出生日期";
+/// No person matched.
+pub const SEARCH_NONE: &str = "没有找到符合条件的人员";
+/// Heading of the results.
+pub const SEARCH_RESULTS: &str = "查询结果（已脱敏）";
+/// Link to a person's page.
+pub const OPEN: &str = "查看";
+
+/// Title of a person's page.
+pub const PERSON_TITLE: &str = "人员信息";
+/// Heading: the masked record.
+pub const RECORD: &str = "基本信息（已脱敏）";
+/// Heading: the full record.
+pub const RECORD_FULL: &str = "完整信息（本次查看已记入审计日志）";
+/// Record label.
+pub const SSN: &str = "社会保障号码";
+/// Record label.
+pub const NAME: &str = "姓名";
+/// Record label.
+pub const GENDER: &str = "性别";
+/// Record label.
+pub const BIRTH_YEAR: &str = "出生年份";
+/// Record label.
+pub const BIRTH_DATE: &str = "出生日期";
+/// Record label.
+pub const ETHNICITY: &str = "民族";
+/// Record label.
+pub const HOUSEHOLD_ADDRESS: &str = "户籍住址";
+/// Record label.
+pub const HOUSEHOLD_TYPE: &str = "户籍性质";
+/// Record label.
+pub const HOME_ADDRESS: &str = "家庭住址";
+/// Record label.
+pub const PHONE: &str = "联系电话";
+/// Record label.
+pub const STATUS: &str = "状态";
+/// Record label.
+pub const VERSION: &str = "版本";
+/// A value that is not recorded.
+pub const NONE: &str = "（无）";
+/// Heading: unmask.
+pub const UNMASK: &str = "查看完整信息";
+/// Unmask: the reason field.
+pub const UNMASK_REASON: &str = "查看事由（必填，将记入审计日志）";
+/// Unmask: the button.
+pub const UNMASK_SUBMIT: &str = "查看完整信息";
+/// Heading: enrolments.
+pub const ENROLMENTS: &str = "参保关系";
+/// Column.
+pub const LINE: &str = "业务";
+/// Column.
+pub const HELD_BY: &str = "经办机构";
+/// Enrolment active.
+pub const ACTIVE: &str = "有效";
+/// Enrolment closed.
+pub const CLOSED: &str = "已终止";
+/// No enrolments.
+pub const NO_ENROLMENTS: &str = "没有参保关系";
+/// Heading: transactions in transit (R2.12).
+pub const IN_TRANSIT: &str = "在途业务";
+/// Column.
+pub const REFERENCE: &str = "业务编号";
+/// Column.
+pub const DESCRIPTION: &str = "说明";
+/// Column.
+pub const STARTED_AT: &str = "开始时间";
+/// No transaction in transit.
+pub const NO_IN_TRANSIT: &str = "没有在途业务";
+/// Heading: special businesses (R2.11).
+pub const SPECIALS: &str = "特殊业务";
+/// Heading: cards.
+pub const CARD: &str = "社会保障卡";
+/// Column.
+pub const CARD_NUMBER: &str = "卡号";
+/// Column.
+pub const PRINTED_NAME: &str = "卡面姓名";
+/// Column.
+pub const PRINTED_SSN: &str = "卡面号码";
+/// Column.
+pub const ISSUED_AT: &str = "发卡时间";
+/// No card.
+pub const NO_CARD: &str = "尚未发卡";
+/// Heading: open change requests.
+pub const PENDING: &str = "待生效的修改申请";
+/// No open request.
+pub const NO_PENDING: &str = "没有待生效的修改申请";
+/// Heading: the person's audit trail of effective changes.
+pub const HISTORY: &str = "变更历史";
+/// Column.
+pub const WHEN: &str = "时间";
+/// Column.
+pub const WHO: &str = "经办人";
+/// Column.
+pub const WHAT: &str = "事项";
+/// Column.
+pub const BEFORE: &str = "修改前";
+/// Column.
+pub const AFTER: &str = "修改后";
+/// Column.
+pub const FIELD: &str = "项目";
+/// History: the record was created.
+pub const HISTORY_CREATED: &str = "建立记录";
+/// History: a change took effect.
+pub const HISTORY_EFFECTIVE: &str = "修改生效";
+/// Who, when the person acted on the self-service portal.
+pub const BY_PERSON: &str = "本人（网上自助）";
+/// No history.
+pub const NO_HISTORY: &str = "暂无变更记录";
+/// Link to propose a change.
+pub const PROPOSE: &str = "提出修改";
+
+/// Title of the change page.
+pub const CHANGE_TITLE: &str = "修改人员信息";
+/// Hint above the change form.
+pub const CHANGE_HINT: &str =
+    "只填写需要修改的项目，留空的项目不变；输入时下方即时显示规则的判断，提交前不会保存任何内容。";
+/// Field group.
+pub const NEW_VALUE: &str = "新值";
+/// Gender option: unchanged.
+pub const UNCHANGED: &str = "（不修改）";
+/// Gender option.
+pub const MALE: &str = "男";
+/// Gender option.
+pub const FEMALE: &str = "女";
+/// Label: where the card fields came from.
+pub const SOURCE: &str = "信息来源";
+/// Label: the reason for the change.
+pub const CHANGE_REASON: &str = "修改原因（必填）";
+/// Heading: supporting documents (R4.3).
+pub const DOCUMENTS: &str = "证明材料";
+/// Hint for documents.
+pub const DOCUMENTS_HINT: &str = "按预览的要求上传，每份不超过5 MB（PDF或图片）";
+/// Button: preview without JavaScript.
+pub const PREVIEW_SUBMIT: &str = "预览规则判断";
+/// Button: submit the change.
+pub const CHANGE_SUBMIT: &str = "提交修改";
+/// Heading of the preview.
+pub const PREVIEW: &str = "规则预判";
+/// Preview before anything was typed.
+pub const PREVIEW_EMPTY: &str = "填写新值后，这里显示修改能否办理以及办理流程。";
+/// Preview: refused.
+pub const PREVIEW_REFUSED: &str = "不能办理";
+/// Preview: a value does not parse.
+pub const PREVIEW_INVALID: &str = "填写有误";
+/// Preview: effective at once.
+pub const PREVIEW_IMMEDIATE: &str = "提交后立即生效";
+/// Preview: sign-offs needed.
+pub const PREVIEW_SIGNOFF: &str = "提交后须以下机构按顺序确认，全部确认后生效：";
+/// Preview: the person must confirm.
+pub const PREVIEW_PERSON: &str = "提交后须本人确认（网上自助或到柜台签字确认）后生效";
+/// Preview: documents to upload.
+pub const PREVIEW_DOCUMENTS: &str = "本机构办理此项修改须上传证明材料：";
+/// Preview: values the registry will put in (R2.8).
+pub const PREVIEW_REGISTRY: &str = "以下项目以省公安户籍库为准：";
+/// Preview: the values that will be stored.
+pub const PREVIEW_CHANGES: &str = "将修改的项目";
+/// Label before the field a wrong value is in.
+pub const IN_FIELD: &str = "项目";
+/// A multipart form that could not be read.
+pub const UPLOAD_UNREADABLE: &str = "上传的内容无法读取，请重新选择文件后提交";
+
+/// Title of a request's page.
+pub const REQUEST_TITLE: &str = "修改申请";
+/// Label.
+pub const REQUEST_STATE: &str = "申请状态";
+/// Label.
+pub const REQUESTED_BY: &str = "申请经办人";
+/// Label.
+pub const CREATED_AT: &str = "申请时间";
+/// Label.
+pub const DUE_ON: &str = "办结期限";
+/// Label.
+pub const REASON: &str = "原因";
+/// Label.
+pub const PERSON: &str = "人员";
+/// Heading: the sign-off steps.
+pub const STEPS: &str = "机构确认";
+/// Column.
+pub const ORDER: &str = "顺序";
+/// Column.
+pub const SIGNED_BY: &str = "确认人";
+/// Column.
+pub const SIGNED_AT: &str = "确认时间";
+/// A step not signed yet.
+pub const NOT_SIGNED: &str = "待确认";
+/// Heading: the person's confirmation.
+pub const CONFIRMATION: &str = "本人确认";
+/// The person agreed.
+pub const CONFIRMED_YES: &str = "本人同意";
+/// The person refused.
+pub const CONFIRMED_NO: &str = "本人不同意";
+/// Confirmation channel.
+pub const AT_COUNTER: &str = "柜台签字确认，确认单编号";
+/// Confirmation channel.
+pub const ONLINE: &str = "网上自助确认";
+/// No documents.
+pub const NO_DOCUMENTS: &str = "未上传证明材料";
+/// Column.
+pub const FILE_NAME: &str = "文件名";
+/// Column.
+pub const FILE_TYPE: &str = "类型";
+/// Column.
+pub const FILE_SIZE: &str = "大小（字节）";
+/// Column.
+pub const SHA256: &str = "SHA-256";
+/// Label: a rejection's comment.
+pub const COMMENT: &str = "驳回理由";
+/// Heading and button: sign off.
+pub const SIGNOFF: &str = "确认同意";
+/// Hint for sign-off.
+pub const SIGNOFF_HINT: &str = "以本机构名义确认此申请；最后一个机构确认后修改生效。";
+/// Heading and button: reject.
+pub const REJECT: &str = "驳回";
+/// Label of the comment field.
+pub const REJECT_COMMENT: &str = "驳回理由（必填）";
+/// A rejection without a comment.
+pub const REJECT_NEEDS_COMMENT: &str = "驳回须填写理由";
+/// Heading: counter confirmation (R2.4).
+pub const COUNTER_CONFIRM: &str = "柜台登记本人确认";
+/// Label: the signed form's reference.
+pub const CONFIRM_REFERENCE: &str = "本人签字确认单编号（必填）";
+/// Button.
+pub const CONFIRM_YES: &str = "本人同意修改";
+/// Button.
+pub const CONFIRM_NO: &str = "本人不同意";
+/// The counter confirmation came without an answer.
+pub const CONFIRM_CHOOSE: &str = "请选择本人同意或不同意";
+
+/// Title of the inbox.
+pub const INBOX_TITLE: &str = "待本机构确认的修改申请";
+/// Nothing waiting.
+pub const INBOX_EMPTY: &str = "没有待本机构确认的申请";
+/// Column.
+pub const REQUEST_NO: &str = "申请号";
+/// Column.
+pub const FIELDS: &str = "修改项目";
+/// Column.
+pub const REQUESTING_AGENCY: &str = "申请机构";
+/// A request past its due day.
+pub const OVERDUE: &str = "已逾期";
+
+/// A sign-off step's place: `第2步`. Agencies of the same order share a step.
+pub fn step(n: usize) -> String {
+    format!("第{n}步")
+}
+
+/// A person record's status: `active` → `正常`.
+pub fn person_status(code: &str) -> &'static str {
+    match code {
+        "active" => "正常",
+        "merged" => "已合并",
+        "closed" => "已注销",
+        _ => "其他",
+    }
+}
+
+/// A card's status: `active` → `正常`.
+pub fn card_status(code: &str) -> &'static str {
+    match code {
+        "active" => "正常",
+        "voided" => "已作废",
+        "replacement_requested" => "补换卡中",
+        _ => "其他",
+    }
+}
+
+/// Where the card fields of a change came from (R2.7, R2.8).
+pub fn source(code: &str) -> &'static str {
+    match code {
+        "card_reader" => "读卡器读取居民身份证",
+        "registry" => "省公安户籍库",
+        "manual" => "手工录入（仅限16周岁以下）",
+        _ => "其他",
+    }
+}
+
 // --- information centre (dashboard, audit trail, export) ---
 
 /// Navigation.

@@ -1,0 +1,235 @@
+//! `/requests/{id}`: a change request's status, values before and after (masked), the
+//! agencies' sign-offs, the person's confirmation and the documents; the forms that apply
+//! to the caller: sign off, reject with a comment, record the counter confirmation (R2.4).
+//! The store decides each action; a refusal shows the rule's explanation.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use personbase_domain::request::ConfirmationChannel;
+use personbase_domain::{Confirmation, RequestId, RequestState};
+use personbase_server::views::FieldChangeView;
+use serde::Deserialize;
+
+use super::{Id, Names};
+use crate::WebState;
+use crate::page::{Frame, WebError, WebResult, render};
+use crate::session::Worker;
+use crate::text;
+
+pub(crate) struct StepRow {
+    order: u32,
+    agency_id: i64,
+    agency: String,
+    lines: String,
+    signed_by: Option<String>,
+    signed_at: Option<String>,
+}
+
+pub(crate) struct DocumentRow {
+    kind: String,
+    file_name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+}
+
+/// The person's answer.
+pub(crate) struct ConfirmationRow {
+    accepted: bool,
+    reference: Option<String>,
+    at: String,
+}
+
+/// A request's page.
+#[derive(Template)]
+#[template(path = "worker/request.html")]
+struct RequestPage {
+    frame: Frame,
+    id: i64,
+    person: i64,
+    person_name: String,
+    status: &'static str,
+    status_zh: &'static str,
+    source: &'static str,
+    reason: String,
+    requested_by: String,
+    created: String,
+    due: String,
+    changes: Vec<FieldChangeView>,
+    registry_differences: Vec<FieldChangeView>,
+    steps: Vec<StepRow>,
+    needs_confirmation: bool,
+    confirmation: Option<ConfirmationRow>,
+    comment: Option<String>,
+    documents: Vec<DocumentRow>,
+    required: Vec<String>,
+    can_sign: bool,
+    can_confirm: bool,
+}
+
+pub(crate) async fn page(State(state): State<WebState>, worker: Worker, Id(id): Id) -> WebResult {
+    let store = &state.app.store;
+    let request = store.request(RequestId(id)).await?;
+    let person = store.person(request.person).await?;
+    let mut names = Names::load(store).await?;
+
+    let mut steps = Vec::new();
+    for step in &request.steps {
+        let signed_by = match &step.signed {
+            Some(s) => Some(names.operator(store, s.operator).await?),
+            None => None,
+        };
+        steps.push(StepRow {
+            order: step.order,
+            agency_id: step.agency.0,
+            agency: names.agency(step.agency),
+            lines: step.lines.iter().map(|l| l.name_zh()).collect::<Vec<_>>().join("、"),
+            signed_by,
+            signed_at: step.signed.as_ref().map(|s| text::datetime(s.at)),
+        });
+    }
+    let requested_by = match (request.created_by, request.agency) {
+        (Some(op), Some(agency)) => {
+            format!("{}（{}）", names.operator(store, op).await?, names.agency(agency))
+        }
+        _ => text::BY_PERSON.to_owned(),
+    };
+    let confirmation = request.confirmation.as_ref().map(|c| ConfirmationRow {
+        accepted: c.accepted,
+        reference: match &c.channel {
+            ConfirmationChannel::Counter { form_reference, .. } => Some(form_reference.clone()),
+            ConfirmationChannel::SelfService => None,
+        },
+        at: text::datetime(c.at),
+    });
+    let documents = store
+        .request_documents(request.id)
+        .await?
+        .into_iter()
+        .map(|d| DocumentRow {
+            kind: d.kind,
+            file_name: d.file_name,
+            content_type: d.content_type,
+            size: d.size,
+            sha256: d.sha256,
+        })
+        .collect();
+    let mine = worker.agency.id;
+    let can_sign = request.state == RequestState::WaitingForSignoff
+        && request.steps.iter().any(|s| s.agency == mine && s.signed.is_none());
+    let can_confirm = request.state == RequestState::WaitingForPerson;
+
+    Ok(render(&RequestPage {
+        frame: worker.frame(text::REQUEST_TITLE),
+        id,
+        person: request.person.0,
+        person_name: person.name.masked(),
+        status: request.state.code(),
+        status_zh: request.state.name_zh(),
+        source: text::source(request.source.code()),
+        reason: request.reason.clone(),
+        requested_by,
+        created: text::datetime(request.created_at),
+        due: text::date(request.due_on),
+        changes: request.diff.iter().map(FieldChangeView::of).collect(),
+        registry_differences: request
+            .registry_differences
+            .iter()
+            .map(FieldChangeView::of)
+            .collect(),
+        steps,
+        needs_confirmation: request.needs_confirmation,
+        confirmation,
+        comment: request.comment.clone(),
+        documents,
+        required: request.documents.clone(),
+        can_sign,
+        can_confirm,
+    }))
+}
+
+fn back(id: i64) -> axum::response::Response {
+    Redirect::to(&format!("/requests/{id}")).into_response()
+}
+
+/// Signs off for the worker's agency (R2.2, R2.3); the last sign-off makes it effective.
+pub(crate) async fn sign_off(
+    State(state): State<WebState>,
+    worker: Worker,
+    Id(id): Id,
+) -> WebResult {
+    let request = state.app.store.sign_off(&worker.operator, RequestId(id)).await?;
+    tracing::info!(
+        operator = worker.operator.id.0,
+        request = id,
+        state = request.state.code(),
+        "signed off on a page"
+    );
+    Ok(back(id))
+}
+
+/// The rejection form.
+#[derive(Deserialize)]
+pub(crate) struct RejectForm {
+    #[serde(default)]
+    comment: String,
+}
+
+/// A signing agency rejects the request with a comment.
+pub(crate) async fn reject(
+    State(state): State<WebState>,
+    worker: Worker,
+    Id(id): Id,
+    Form(form): Form<RejectForm>,
+) -> WebResult {
+    let comment = form.comment.trim();
+    if comment.is_empty() {
+        return Err(WebError::status(StatusCode::UNPROCESSABLE_ENTITY, text::REJECT_NEEDS_COMMENT));
+    }
+    state.app.store.reject_request(&worker.operator, RequestId(id), comment).await?;
+    tracing::info!(operator = worker.operator.id.0, request = id, "rejected on a page");
+    Ok(back(id))
+}
+
+/// The counter confirmation form: the signed form's reference and the person's answer.
+#[derive(Deserialize)]
+pub(crate) struct ConfirmForm {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    decision: String,
+}
+
+/// Records the person's confirmation or refusal at the counter (R2.4).
+pub(crate) async fn confirm(
+    State(state): State<WebState>,
+    worker: Worker,
+    Id(id): Id,
+    Form(form): Form<ConfirmForm>,
+) -> WebResult {
+    let accepted = match form.decision.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(WebError::status(StatusCode::UNPROCESSABLE_ENTITY, text::CONFIRM_CHOOSE)),
+    };
+    let store = &state.app.store;
+    let confirmation = Confirmation {
+        accepted,
+        channel: ConfirmationChannel::Counter {
+            operator: worker.operator.id,
+            form_reference: form.reference.trim().to_owned(),
+        },
+        at: store.clock().now(),
+    };
+    let request = store.confirm_request(RequestId(id), confirmation, None).await?;
+    tracing::info!(
+        operator = worker.operator.id.0,
+        request = id,
+        state = request.state.code(),
+        "confirmation recorded on a page"
+    );
+    Ok(back(id))
+}
