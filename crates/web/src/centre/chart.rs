@@ -14,9 +14,13 @@ const LABEL_WIDTH: u32 = 240;
 /// Height of one bar of the agency chart, and the gap below it.
 const ROW: u32 = 26;
 const ROW_GAP: u32 = 8;
-/// Height of the day chart's plotting area, and the room below it for the dates.
+/// Height of the day chart's plotting area, the room below it for the dates, and left of it
+/// for the scale.
 const PLOT: u32 = 180;
 const AXIS: u32 = 34;
+const SCALE: u32 = 56;
+/// The least length of a bar whose rate is 0%, so that it differs from a day without any.
+const STUB: u32 = 2;
 
 /// One bar.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,14 +62,30 @@ pub struct Chart {
     pub bars: Vec<Bar>,
     /// The y of the baseline (day chart) or 0.
     pub baseline: u32,
+    /// Where the baseline starts.
+    pub baseline_x: u32,
+    /// The scale's lines and labels (day chart).
+    pub grid: Vec<GridLine>,
 }
 
+/// A line of a chart's scale.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridLine {
+    /// Its height.
+    pub y: u32,
+    /// Its label: `50%`.
+    pub label: String,
+}
+
+/// The length of a bar for `rate` when 100% is `full`: 0 without a rate, at least [`STUB`]
+/// with one.
 fn scaled(rate: Option<f64>, full: u32) -> u32 {
-    let rate = rate.unwrap_or(0.0).clamp(0.0, 100.0);
+    let Some(rate) = rate else { return 0 };
+    let rate = rate.clamp(0.0, 100.0);
     // In 0..=full, so the conversion cannot truncate meaningfully.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped")]
     let length = (rate * f64::from(full) / 100.0).round() as u32;
-    length
+    length.max(STUB)
 }
 
 fn describe(what: &str, tally: &Tally) -> String {
@@ -106,14 +126,23 @@ pub fn by_agency(overview: &RegionOverview) -> Chart {
         })
         .collect();
     let height = u32::try_from(bars.len()).unwrap_or(0) * (ROW + ROW_GAP) + ROW_GAP;
-    Chart { id: "chart-agency", title: text::CHART_AGENCY, width: WIDTH, height, bars, baseline: 0 }
+    Chart {
+        id: "chart-agency",
+        title: text::CHART_AGENCY,
+        width: WIDTH,
+        height,
+        bars,
+        baseline: 0,
+        baseline_x: 0,
+        grid: Vec::new(),
+    }
 }
 
 /// `svg#chart-day`: one vertical bar per day of the period, oldest on the left; every fifth
 /// day and the last are labelled.
 pub fn by_day(overview: &RegionOverview) -> Chart {
     let days = u32::try_from(overview.by_day.len()).unwrap_or(1).max(1);
-    let slot = (WIDTH - 20) / days;
+    let slot = (WIDTH - SCALE - 20) / days;
     let bar_width = slot.saturating_sub(4).max(2);
     let bars = overview
         .by_day
@@ -121,7 +150,7 @@ pub fn by_day(overview: &RegionOverview) -> Chart {
         .zip(0u32..)
         .map(|(c, i)| {
             let height = scaled(c.tally.rate(), PLOT - 10);
-            let x = 10 + i * slot;
+            let x = SCALE + 10 + i * slot;
             let labelled = i % 5 == 0 || i + 1 == days;
             Bar {
                 x,
@@ -144,5 +173,13 @@ pub fn by_day(overview: &RegionOverview) -> Chart {
         height: PLOT + AXIS,
         bars,
         baseline: PLOT,
+        baseline_x: SCALE,
+        grid: [100.0, 50.0]
+            .into_iter()
+            .map(|rate| GridLine {
+                y: PLOT - scaled(Some(rate), PLOT - 10),
+                label: text::percent(Some(rate)),
+            })
+            .collect(),
     }
 }
