@@ -37,7 +37,7 @@ pub struct JournalEntry {
     /// `change.effective`, `change.refused`, `change.rejected`, `change.confirmed`,
     /// `change.withdrawn`, `enrolment.opened`, `enrolment.closed`, `transaction.started`,
     /// `transaction.finished`, `special.added`, `special.cancelled`, `card.issued`,
-    /// `card.voided`, `registry.loaded`.
+    /// `card.voided`, `registry.loaded`, `document.attached`.
     pub action: String,
     /// The person concerned.
     pub person: Option<PersonId>,
