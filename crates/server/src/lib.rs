@@ -29,6 +29,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, ErrorBody};
 pub use openapi::ApiDoc;
+pub use routes::self_service::{SELF_SERVICE_REASON, answer_as_person, change_own_contact};
 
 /// What every handler shares.
 #[derive(Clone, Debug)]

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use personbase_domain::request::ConfirmationChannel;
 use personbase_domain::rules::{InputSource, Proposal};
-use personbase_domain::{Confirmation, PersonId, RequestId, Role};
+use personbase_domain::{ChangeRequest, Confirmation, FieldChanges, PersonId, RequestId, Role};
 use personbase_store::ActorRef;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -85,21 +85,7 @@ pub(crate) async fn change(
     let changes = input.changes.parse()?;
     spend(&state, &token, person)?;
 
-    let proposal = Proposal { changes, source: InputSource::Manual, documents: Vec::new() };
-    let outcome = state
-        .store
-        .propose_change(
-            ActorRef::SelfService(person),
-            person,
-            proposal,
-            "本人网上办理",
-            input.expected_version,
-        )
-        .await;
-    let request = match outcome {
-        Ok(request) => request,
-        Err(err) => return Err(with_current_record(&state, person, err).await),
-    };
+    let request = change_own_contact(&state, person, changes, input.expected_version).await?;
 
     tracing::info!(person = person_id, request = request.id.0, "self-service change");
     Ok((StatusCode::CREATED, Json(RequestView::of(&request))))
@@ -129,12 +115,7 @@ pub(crate) async fn confirm(
 ) -> ApiResult<Json<RequestView>> {
     let person = PersonId(person_id);
     spend(&state, &token, person)?;
-    let confirmation = Confirmation {
-        accepted: input.accepted,
-        channel: ConfirmationChannel::SelfService,
-        at: state.store.clock().now(),
-    };
-    let request = state.store.confirm_request(RequestId(id), confirmation, Some(person)).await?;
+    let request = answer_as_person(&state, person, RequestId(id), input.accepted).await?;
     tracing::info!(
         person = person_id,
         request = id,
@@ -143,3 +124,49 @@ pub(crate) async fn confirm(
     );
     Ok(Json(RequestView::of(&request)))
 }
+
+/// The person's own change on the self-service portal (R2.10), as the API and the citizens'
+/// pages make it: manual input, no documents, journaled with the self-service reason. The
+/// store asks the rules, which allow contact fields only; a stale `expected_version` is a
+/// conflict that carries the current (masked) record.
+pub async fn change_own_contact(
+    state: &AppState,
+    person: PersonId,
+    changes: FieldChanges,
+    expected_version: Option<i64>,
+) -> ApiResult<ChangeRequest> {
+    let proposal = Proposal { changes, source: InputSource::Manual, documents: Vec::new() };
+    let outcome = state
+        .store
+        .propose_change(
+            ActorRef::SelfService(person),
+            person,
+            proposal,
+            SELF_SERVICE_REASON,
+            expected_version,
+        )
+        .await;
+    match outcome {
+        Ok(request) => Ok(request),
+        Err(err) => Err(with_current_record(state, person, err).await),
+    }
+}
+
+/// The person's answer to a request that waits for them, given on the self-service channel
+/// (R2.4); the store checks that the request is the person's own.
+pub async fn answer_as_person(
+    state: &AppState,
+    person: PersonId,
+    request: RequestId,
+    accepted: bool,
+) -> ApiResult<ChangeRequest> {
+    let confirmation = Confirmation {
+        accepted,
+        channel: ConfirmationChannel::SelfService,
+        at: state.store.clock().now(),
+    };
+    Ok(state.store.confirm_request(request, confirmation, Some(person)).await?)
+}
+
+/// The reason journaled with a person's own change.
+pub const SELF_SERVICE_REASON: &str = "本人网上办理";
