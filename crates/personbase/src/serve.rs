@@ -4,10 +4,13 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use personbase_server::{AppState, router};
 use personbase_web::citizen::Citizens;
+use personbase_web::citizen::dev::{CodeSink, DevProvider, RunMode};
+use personbase_web::citizen::oidc::{OidcConfig, OidcProvider};
 use personbase_web::{WebState, pages};
 
 use crate::db::{self, DEFAULT_DB};
@@ -31,6 +34,10 @@ pub struct ServeArgs {
     /// 本省配置文件（TOML）；省略时使用与通知一致的默认配置
     #[arg(long)]
     policy: Option<PathBuf>,
+    /// 个人自助服务的登录方式：统一身份认证（OpenID Connect）配置文件（TOML），
+    /// 或 dev（演示用验证码登录，只能与 --demo 一起使用）。省略时：--demo 使用 dev，否则不开放登录
+    #[arg(long, value_name = "FILE.toml|dev")]
+    citizen_login: Option<String>,
 }
 
 /// Options of `demo`.
@@ -50,6 +57,14 @@ pub struct DemoArgs {
 /// Runs the service until Ctrl-C.
 pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
     db::init_logging("info,sqlx=warn,personbase_store=warn");
+    let login = match CitizenLogin::choose(args.citizen_login.as_deref(), args.demo) {
+        Ok(login) => login,
+        Err(message) => {
+            eprintln!("{message}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let citizens = login.start().await?;
     let policy = db::policy(args.policy.as_deref())?;
     let store = db::open(&args.db, policy).await?;
 
@@ -66,7 +81,7 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
         args.listen
     );
     let app = AppState::new(store.clone());
-    let web = WebState::new(app.clone(), Citizens::default());
+    let web = WebState::new(app.clone(), citizens);
     axum::serve(listener, router(app).merge(pages(web)))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -75,6 +90,58 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
         .context("server failed")?;
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// How citizens log in to self-service.
+#[derive(Debug, PartialEq, Eq)]
+enum CitizenLogin {
+    /// Not at all: `/self/login` says so.
+    None,
+    /// The development provider (demo only).
+    Dev,
+    /// OpenID Connect, configured by this file.
+    Oidc(PathBuf),
+}
+
+impl CitizenLogin {
+    /// The login `--citizen-login` and `--demo` ask for; a refusal is the Chinese message.
+    fn choose(option: Option<&str>, demo: bool) -> Result<Self, String> {
+        match option {
+            Some("dev") if !demo => {
+                Err("演示登录方式（--citizen-login dev）会把验证码显示在控制台上，\
+                 只能与 --demo 一起使用；正式环境请使用统一身份认证的配置文件\
+                 （--citizen-login 文件.toml）"
+                    .to_owned())
+            }
+            Some("dev") => Ok(CitizenLogin::Dev),
+            Some(path) => Ok(CitizenLogin::Oidc(PathBuf::from(path))),
+            None if demo => Ok(CitizenLogin::Dev),
+            None => Ok(CitizenLogin::None),
+        }
+    }
+
+    /// The citizens' login, started (OpenID Connect reads the provider's discovery document).
+    async fn start(self) -> Result<Citizens> {
+        match self {
+            CitizenLogin::None => Ok(Citizens::not_configured()),
+            CitizenLogin::Dev => {
+                let dev = DevProvider::new(RunMode::Demo, CodeSink::Console)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                Ok(Citizens::with_provider(Arc::new(dev)))
+            }
+            CitizenLogin::Oidc(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("无法读取统一身份认证配置文件 {}", path.display()))?;
+                let config = OidcConfig::from_toml(&text).map_err(|e| {
+                    anyhow::anyhow!("统一身份认证配置文件 {} 有误：{e}", path.display())
+                })?;
+                let oidc = OidcProvider::discover(config)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("无法连接统一身份认证服务：{e}"))?;
+                Ok(Citizens::with_provider(Arc::new(oidc)))
+            }
+        }
+    }
 }
 
 /// Creates the demo in the database (refused when it already holds data).
@@ -105,4 +172,19 @@ async fn ensure_demo(store: &personbase_store::Store, url: &str, persons: usize)
     demo::print_accounts(&mut out)?;
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_development_login_needs_the_demo() {
+        assert!(CitizenLogin::choose(Some("dev"), false).unwrap_err().contains("--demo"));
+        assert_eq!(CitizenLogin::choose(Some("dev"), true), Ok(CitizenLogin::Dev));
+        assert_eq!(CitizenLogin::choose(None, true), Ok(CitizenLogin::Dev));
+        assert_eq!(CitizenLogin::choose(None, false), Ok(CitizenLogin::None));
+        let file = CitizenLogin::choose(Some("oidc.toml"), false);
+        assert_eq!(file, Ok(CitizenLogin::Oidc(PathBuf::from("oidc.toml"))));
+    }
 }

@@ -578,6 +578,120 @@ pub fn month_day(day: NaiveDate) -> String {
 
 /// Navigation and title of the self-service pages.
 pub const SELF_SERVICE: &str = "个人信息自助服务";
+/// Title of the citizens' login page.
+pub const CITIZEN_LOGIN_TITLE: &str = "个人信息自助服务登录";
+/// No identity provider is configured.
+pub const CITIZEN_LOGIN_NOT_CONFIGURED: &str =
+    "本服务尚未配置自助服务登录方式，暂不能在网上办理。请到经办机构窗口办理，或联系系统管理员";
+/// The development provider asked for in production.
+pub const CITIZEN_DEV_IN_PRODUCTION: &str = "演示登录方式只能在演示或测试环境中使用";
+/// Before the identity crate's explanation of a bad number.
+pub const CITIZEN_INVALID_NUMBER: &str = "身份证号码有误";
+/// A missing or overlong name.
+pub const CITIZEN_INVALID_NAME: &str = "请填写与身份证一致的姓名（不超过50个字）";
+/// A wrong one-time code.
+pub const CITIZEN_WRONG_CODE: &str = "验证码不正确，请重新输入";
+/// A code expired, used or tried too often.
+pub const CITIZEN_CODE_SPENT: &str = "验证码已失效（超过5分钟、已使用或输错次数过多），请重新获取";
+/// Too many logins at once.
+pub const CITIZEN_LOGIN_BUSY: &str = "登录人数较多，请稍后再试";
+/// The identity service did not confirm the citizen.
+pub const CITIZEN_PROVIDER_FAILED: &str =
+    "统一身份认证未能确认您的身份，请重新登录；如多次失败，请联系统一身份认证平台";
+/// No record carries the number.
+pub const CITIZEN_NO_RECORD: &str =
+    "未找到与您的身份证号码对应的人员基础信息。如您已参保，请携带居民身份证到经办机构窗口核实";
+/// The record's name differs.
+pub const CITIZEN_NAME_MISMATCH: &str =
+    "姓名与登记信息不一致，不能登录。如登记的姓名有误，请携带居民身份证到经办机构窗口办理更正";
+/// The record is merged or closed.
+pub const CITIZEN_RECORD_INACTIVE: &str =
+    "您的人员信息已合并或注销，不能在网上办理。请携带居民身份证到经办机构窗口咨询";
+/// Hint above the identity service's link.
+pub const CITIZEN_OIDC_HINT: &str = "请使用本省统一身份认证账号登录。";
+/// The identity service's link.
+pub const CITIZEN_OIDC_LOGIN: &str = "通过统一身份认证登录";
+/// Hint above the development form.
+pub const CITIZEN_DEV_HINT: &str =
+    "演示环境：填写身份证号码和姓名后获取验证码，验证码显示在服务器控制台上。";
+/// Hint above the code form.
+pub const CITIZEN_CODE_HINT: &str = "验证码已发送（演示环境显示在服务器控制台上），5分钟内有效。";
+/// Field label.
+pub const CITIZEN_NUMBER: &str = "身份证号码";
+/// Field label.
+pub const CITIZEN_NAME: &str = "姓名";
+/// Field label.
+pub const CITIZEN_CODE: &str = "验证码（6位数字）";
+/// Button.
+pub const CITIZEN_SEND_CODE: &str = "获取验证码";
+/// Link back to the first step.
+pub const CITIZEN_START_AGAIN: &str = "重新获取验证码";
+/// After the identity service's login.
+pub const CITIZEN_LOGGED_IN: &str = "登录成功。";
+/// Link onward.
+pub const CITIZEN_CONTINUE: &str = "进入个人信息自助服务";
+/// Section title.
+pub const CITIZEN_PENDING: &str = "待您确认的变更";
+/// No request waits.
+pub const CITIZEN_NO_PENDING: &str = "目前没有需要您确认的变更。";
+/// Label.
+pub const CITIZEN_PROPOSED_BY: &str = "申请机构";
+/// Label.
+pub const CITIZEN_DUE: &str = "办结期限";
+/// Column.
+pub const CITIZEN_FIELD: &str = "项目";
+/// Column.
+pub const CITIZEN_BEFORE: &str = "变更前";
+/// Column.
+pub const CITIZEN_AFTER: &str = "变更后";
+/// Button.
+pub const CITIZEN_CONFIRM_YES: &str = "确认变更";
+/// Button.
+pub const CITIZEN_CONFIRM_NO: &str = "不同意";
+/// Section title.
+pub const CITIZEN_RECORD: &str = "我的基本信息";
+/// A field without a value.
+pub const CITIZEN_NOT_RECORDED: &str = "未登记";
+/// Section title.
+pub const CITIZEN_CONTACT: &str = "修改联系方式";
+/// Hint.
+pub const CITIZEN_CONTACT_HINT: &str = "只填写要修改的项目，留空的项目不变；提交后立即生效。";
+/// Field label.
+pub const CITIZEN_HOME_ADDRESS: &str = "家庭住址";
+/// Field label.
+pub const CITIZEN_PHONE: &str = "联系电话";
+/// Button.
+pub const CITIZEN_CONTACT_SUBMIT: &str = "保存修改";
+/// Section title.
+pub const CITIZEN_HOW_TO: &str = "其他信息如何变更";
+/// Before the counters' names.
+pub const CITIZEN_HOW_TO_COUNTER: &str = "以下信息不能在网上修改，请本人到经办机构窗口办理";
+/// What to bring for every field.
+pub const CITIZEN_BRING_ID: &str = "请携带居民身份证原件";
+/// Before the extra documents.
+pub const CITIZEN_ALSO_BRING: &str = "并携带";
+/// For fields the household registry holds.
+pub const CITIZEN_REGISTRY_FIRST: &str = "如户籍登记的信息有误，请先到公安机关户籍窗口更正";
+/// Section title.
+pub const CITIZEN_HISTORY: &str = "变更记录";
+/// No change yet.
+pub const CITIZEN_NO_HISTORY: &str = "您的信息登记后没有变更。";
+/// Column.
+pub const CITIZEN_WHEN: &str = "时间";
+/// Column.
+pub const CITIZEN_BY: &str = "办理机构";
+/// A change the person made, or that no agency made.
+pub const CITIZEN_BY_SELF: &str = "本人网上办理";
+/// After a contact change.
+pub const CITIZEN_CONTACT_SAVED: &str = "联系方式已修改，立即生效。";
+/// After confirming.
+pub const CITIZEN_CONFIRMED: &str = "您已确认变更。";
+/// After refusing.
+pub const CITIZEN_DECLINED: &str = "您已拒绝该变更，申请已终止。";
+/// The form was tampered with or is out of date.
+pub const CITIZEN_FORM_BROKEN: &str = "表单内容有误，请刷新页面后重新填写";
+/// The contact form came empty.
+pub const CITIZEN_NOTHING_TO_CHANGE: &str = "请填写要修改的家庭住址或联系电话";
 
 /// A date as people write it: `2026年12月3日`.
 pub fn date(day: NaiveDate) -> String {

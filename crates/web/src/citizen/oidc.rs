@@ -1,0 +1,317 @@
+//! The province's unified identity service, through OpenID Connect: the authorization code
+//! flow with PKCE, a random `state` bound to the browser and a `nonce` checked in the ID token,
+//! whose signature is verified against the provider's published keys (JWKS), with its issuer,
+//! audience and expiry. Built on the `openidconnect` crate (docs/dependencies.md).
+//!
+//! Configured from a TOML file (`personbase serve --citizen-login FILE.toml`):
+//!
+//! ```toml
+//! issuer = "https://id.example.gov.cn/oidc"   # discovery at {issuer}/.well-known/openid-configuration
+//! client_id = "personbase"
+//! client_secret = "..."
+//! redirect_url = "https://personbase.example.gov.cn/self/login/callback"
+//! scopes = ["openid", "profile"]               # optional; openid is always asked for
+//! number_claim = "id_card_number"              # the claim carrying the identity number ("sub" allowed)
+//! name_claim = "name"                          # the claim carrying the name
+//! ```
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Duration, Utc};
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthPrompt, CoreErrorResponseType, CoreGenderClaim, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreProviderMetadata,
+    CoreResponseType, CoreRevocableToken, CoreRevocationErrorResponse,
+    CoreTokenIntrospectionResponse, CoreTokenType,
+};
+use openidconnect::{
+    AdditionalClaims, AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenClaims,
+    IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    StandardErrorResponse, StandardTokenResponse, reqwest,
+};
+use personbase_identity::SocialSecurityNumber;
+use serde::{Deserialize, Serialize};
+
+use super::provider::{
+    Begin, Begun, BoxFuture, IdentityProvider, LoginError, LoginStart, Reply, VerifiedCitizen,
+};
+
+/// How long a browser may take at the provider.
+const LOGIN_MINUTES: i64 = 10;
+/// How many logins may be under way at once (a bound on memory).
+const MAX_PENDING: usize = 10_000;
+
+/// The adapter's settings, from a TOML file.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    /// The issuer's URL; the discovery document is under it.
+    pub issuer: String,
+    /// Our client id at the provider.
+    pub client_id: String,
+    /// Our client secret.
+    pub client_secret: String,
+    /// Where the provider sends the browser back: this service's `/self/login/callback`.
+    pub redirect_url: String,
+    /// Scopes to ask for besides `openid`.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The ID token claim that carries the identity number (`sub` or a custom claim).
+    pub number_claim: String,
+    /// The ID token claim that carries the name (`name` or a custom claim).
+    pub name_claim: String,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("redirect_url", &self.redirect_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OidcConfig {
+    /// Reads the settings; a bad file is refused with what is wrong and where.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let config: OidcConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        IssuerUrl::new(config.issuer.clone()).map_err(|e| format!("issuer: {e}"))?;
+        RedirectUrl::new(config.redirect_url.clone()).map_err(|e| format!("redirect_url: {e}"))?;
+        for (key, value) in
+            [("number_claim", &config.number_claim), ("name_claim", &config.name_claim)]
+        {
+            if value.trim().is_empty() {
+                return Err(format!("{key}: must name a claim"));
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// The ID token's claims beyond the standard ones, by name (the number's claim is one).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct ExtraClaims(pub serde_json::Map<String, serde_json::Value>);
+
+impl AdditionalClaims for ExtraClaims {}
+
+type IdFields = IdTokenFields<
+    ExtraClaims,
+    EmptyExtraTokenFields,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
+
+type OidcClient = openidconnect::Client<
+    ExtraClaims,
+    CoreAuthDisplay,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJsonWebKey,
+    CoreAuthPrompt,
+    StandardErrorResponse<CoreErrorResponseType>,
+    StandardTokenResponse<IdFields, CoreTokenType>,
+    CoreTokenIntrospectionResponse,
+    CoreRevocableToken,
+    CoreRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// A login sent to the provider, by its `state`.
+struct Pending {
+    binding: String,
+    verifier: String,
+    nonce: String,
+    expires: DateTime<Utc>,
+}
+
+/// The OpenID Connect adapter.
+pub struct OidcProvider {
+    config: OidcConfig,
+    metadata: CoreProviderMetadata,
+    http: reqwest::Client,
+    pending: Mutex<HashMap<String, Pending>>,
+}
+
+impl std::fmt::Debug for OidcProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcProvider").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl OidcProvider {
+    /// Reads the provider's discovery document and keys.
+    pub async fn discover(config: OidcConfig) -> Result<Self, LoginError> {
+        let http = reqwest::ClientBuilder::new()
+            // Following redirects would let a provider's answer send us anywhere (SSRF).
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(15))
+            .build()
+            .map_err(|e| LoginError::Provider(format!("http client: {e}")))?;
+        let issuer = IssuerUrl::new(config.issuer.clone())
+            .map_err(|e| LoginError::Provider(format!("issuer: {e}")))?;
+        let metadata = CoreProviderMetadata::discover_async(issuer, &http)
+            .await
+            .map_err(|e| LoginError::Provider(format!("discovery: {}", chain(&e))))?;
+        Ok(OidcProvider { config, metadata, http, pending: Mutex::new(HashMap::new()) })
+    }
+
+    fn client(&self) -> Result<OidcClient, LoginError> {
+        let redirect = RedirectUrl::new(self.config.redirect_url.clone())
+            .map_err(|e| LoginError::Provider(format!("redirect_url: {e}")))?;
+        Ok(OidcClient::from_provider_metadata(
+            self.metadata.clone(),
+            ClientId::new(self.config.client_id.clone()),
+            Some(ClientSecret::new(self.config.client_secret.clone())),
+        )
+        .set_redirect_uri(redirect))
+    }
+
+    fn begin_now(&self, begin: Begin<'_>) -> Result<Begun, LoginError> {
+        let client = self.client()?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut request = client.authorize_url(
+            AuthenticationFlow::<CoreResponseType>::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        );
+        for scope in self.config.scopes.iter().filter(|s| s.as_str() != "openid") {
+            request = request.add_scope(Scope::new(scope.clone()));
+        }
+        let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
+
+        let mut pending = self.lock();
+        pending.retain(|_, p| p.expires > begin.now);
+        if pending.len() >= MAX_PENDING {
+            return Err(LoginError::Busy);
+        }
+        pending.insert(
+            state.secret().clone(),
+            Pending {
+                binding: begin.binding.to_owned(),
+                verifier: verifier.secret().clone(),
+                nonce: nonce.secret().clone(),
+                expires: begin.now + Duration::minutes(LOGIN_MINUTES),
+            },
+        );
+        Ok(Begun::Redirect(url.to_string()))
+    }
+
+    async fn complete_now(&self, reply: Reply<'_>) -> Result<VerifiedCitizen, LoginError> {
+        if let Some(error) = reply.param("error") {
+            return Err(LoginError::Provider(format!("the provider answered {error}")));
+        }
+        let state = reply.param("state").unwrap_or_default();
+        let code = reply.param("code").unwrap_or_default();
+        let pending = self.lock().remove(state);
+        let Some(pending) = pending else {
+            return Err(LoginError::Provider("unknown or used state".to_owned()));
+        };
+        if pending.binding != reply.binding || pending.expires <= reply.now {
+            return Err(LoginError::Provider("state of another browser or expired".to_owned()));
+        }
+
+        let client = self.client()?;
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .map_err(|e| LoginError::Provider(format!("token endpoint: {e}")))?
+            .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| LoginError::Provider(format!("token request: {}", chain(&e))))?;
+        let id_token = response
+            .extra_fields()
+            .id_token()
+            .ok_or_else(|| LoginError::Provider("no ID token in the answer".to_owned()))?;
+        let now = reply.now;
+        let verifier = client.id_token_verifier().set_time_fn(move || now);
+        let claims = id_token
+            .claims(&verifier, &Nonce::new(pending.nonce))
+            .map_err(|e| LoginError::Provider(format!("ID token: {}", chain(&e))))?;
+
+        let number = claim(claims, &self.config.number_claim)
+            .ok_or_else(|| LoginError::Provider("no number claim".to_owned()))?;
+        let number = SocialSecurityNumber::parse(&number)
+            .map_err(|e| LoginError::Provider(format!("number claim: {}", e.code())))?;
+        let name = claim(claims, &self.config.name_claim)
+            .ok_or_else(|| LoginError::Provider("no name claim".to_owned()))?;
+        Ok(VerifiedCitizen { number, name: name.trim().to_owned() })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Pending>> {
+        self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A claim's text: the standard `sub` and `name`, or a claim beyond the standard ones.
+fn claim(claims: &IdTokenClaims<ExtraClaims, CoreGenderClaim>, name: &str) -> Option<String> {
+    match name {
+        "sub" => Some(claims.subject().as_str().to_owned()),
+        "name" => claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().to_owned()),
+        "preferred_username" => claims.preferred_username().map(|n| n.as_str().to_owned()),
+        other => claims.additional_claims().0.get(other)?.as_str().map(str::to_owned),
+    }
+}
+
+/// An error with its causes, for the log.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+impl IdentityProvider for OidcProvider {
+    fn start(&self) -> LoginStart {
+        LoginStart::Redirect
+    }
+
+    fn begin<'a>(&'a self, begin: Begin<'a>) -> BoxFuture<'a, Result<Begun, LoginError>> {
+        Box::pin(std::future::ready(self.begin_now(begin)))
+    }
+
+    fn complete<'a>(
+        &'a self,
+        reply: Reply<'a>,
+    ) -> BoxFuture<'a, Result<VerifiedCitizen, LoginError>> {
+        Box::pin(self.complete_now(reply))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_file_is_read_and_a_bad_one_says_what_is_wrong() {
+        let good = r#"
+            issuer = "https://id.example.gov.cn/oidc"
+            client_id = "personbase"
+            client_secret = "s3cret"
+            redirect_url = "https://pb.example.gov.cn/self/login/callback"
+            scopes = ["openid", "profile"]
+            number_claim = "id_card_number"
+            name_claim = "name"
+        "#;
+        let config = OidcConfig::from_toml(good).unwrap();
+        assert_eq!(config.number_claim, "id_card_number");
+        assert!(!format!("{config:?}").contains("s3cret"), "the secret stays out of logs");
+
+        let typo = good.replace("name_claim", "name_clam");
+        assert!(OidcConfig::from_toml(&typo).unwrap_err().contains("name_clam"));
+        let bad_url = good.replace("https://pb.example.gov.cn/self", "not a url");
+        assert!(OidcConfig::from_toml(&bad_url).unwrap_err().starts_with("redirect_url"));
+    }
+}
