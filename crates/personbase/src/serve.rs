@@ -64,12 +64,16 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let dev_login = login == CitizenLogin::Dev;
     let citizens = login.start().await?;
     let policy = db::policy(args.policy.as_deref())?;
     let store = db::open(&args.db, policy).await?;
 
     if args.demo {
         ensure_demo(&store, &args.db, args.persons).await?;
+        if dev_login {
+            print_demo_citizen(&store).await?;
+        }
     }
 
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -142,6 +146,24 @@ impl CitizenLogin {
             }
         }
     }
+}
+
+/// The demo person to log in to self-service as: showcase person 2, whose household type
+/// change waits for their confirmation (R2.4). Demo data only, so printed in full like the
+/// demo passwords.
+async fn print_demo_citizen(store: &personbase_store::Store) -> Result<()> {
+    let Ok(person) = store.person(personbase_domain::PersonId(2)).await else {
+        return Ok(());
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "\n个人自助演示（http://…/self/login，验证码显示在本控制台）：身份证号码 {}  姓名 {}",
+        person.ssn.as_str(),
+        person.name.as_str()
+    )?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Creates the demo in the database (refused when it already holds data).
