@@ -471,6 +471,8 @@ pub const NAV_AUDIT: &str = "操作记录查询";
 pub const AUDIT_BAD_QUERY: &str = "请填写人员编号或经办人编号（二者选一，须为数字）";
 /// A table name in an export link that does not exist.
 pub const UNKNOWN_TABLE: &str = "没有这个表格，无法导出";
+/// An export in a format there is none of.
+pub const BAD_FORMAT: &str = "只能导出为 Excel 文件（format=xlsx）";
 /// The Excel file could not be written.
 pub const EXPORT_FAILED: &str = "Excel 文件生成失败，请稍后重试";
 /// Title of the chart per agency.

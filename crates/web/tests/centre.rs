@@ -356,6 +356,16 @@ async fn a_persons_audit_trail_lists_their_changes_in_order_masked() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("不在本信息中心的监督地区内"));
 
+    // The trail's own route gives the same file as its export link.
+    let (status, headers, _) =
+        get(&app, &format!("/centre/audit?person={person}&format=xlsx"), &world.centre).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("audit-trail-"));
+    let (status, _) = page(&app, "/centre/export/open-requests?format=csv", &world.centre).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = page(&app, "/centre/export/nothing?format=xlsx", &world.centre).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
     let (status, html) = page(&app, "/centre/audit?person=abc", &world.centre).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("请填写人员编号或经办人编号"));

@@ -13,7 +13,8 @@
 //!   `#completion-day`, `svg#chart-agency`, `svg#chart-day`;
 //! - `GET /centre/audit?person=ID` or `?operator=ID`: `table#audit-trail`;
 //! - `GET /centre/export/{table}?format=xlsx` (with the trail's `person` or `operator`):
-//!   the table as .xlsx; each table's `a.export-xlsx` links there.
+//!   the table as .xlsx; each table's `a.export-xlsx` links there. The trail's own route
+//!   with `format=xlsx` gives the same file.
 
 pub mod chart;
 pub mod export;
@@ -131,11 +132,12 @@ async fn overview_page(State(state): State<WebState>, worker: Worker) -> WebResu
     }))
 }
 
-/// `?person=ID` or `?operator=ID`, as typed.
+/// `?person=ID` or `?operator=ID`, as typed, and `format=xlsx` for a download.
 #[derive(Debug, Default, Deserialize)]
 struct AuditQuery {
     person: Option<String>,
     operator: Option<String>,
+    format: Option<String>,
 }
 
 /// Whose trail a query asks for.
@@ -147,6 +149,15 @@ enum Subject {
 impl AuditQuery {
     fn given(field: &Option<String>) -> Option<&str> {
         field.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// Whether the caller asks for the Excel file; an error for a format there is none of.
+    fn wants_xlsx(&self) -> Result<bool, WebError> {
+        match Self::given(&self.format) {
+            None | Some("html") => Ok(false),
+            Some("xlsx") => Ok(true),
+            Some(_) => Err(WebError::status(StatusCode::UNPROCESSABLE_ENTITY, text::BAD_FORMAT)),
+        }
     }
 
     /// `Ok(None)` when nothing was asked yet; an error when both or a non-number were given.
@@ -200,6 +211,9 @@ async fn audit_page(
     Query(query): Query<AuditQuery>,
 ) -> WebResult {
     state.app.store.supervising_centre(&worker.operator).await?;
+    if query.wants_xlsx()? {
+        return export(State(state), worker, Path("audit-trail".to_owned()), Query(query)).await;
+    }
     let (trail, error) = match query.subject() {
         Ok(Some(subject)) => (Some(trail(&state, &worker, subject).await?), None),
         Ok(None) => (None, None),
@@ -226,6 +240,8 @@ async fn export(
 ) -> WebResult {
     let store = &state.app.store;
     let today = store.clock().today();
+    store.supervising_centre(&worker.operator).await?;
+    query.wants_xlsx()?;
     let table = match name.as_str() {
         "open-requests" => overview(&state, &worker).await?.open,
         "overdue-requests" => overview(&state, &worker).await?.overdue,
@@ -240,10 +256,7 @@ async fn export(
                 ));
             }
         },
-        _ => {
-            store.supervising_centre(&worker.operator).await?;
-            return Err(WebError::status(StatusCode::NOT_FOUND, text::UNKNOWN_TABLE));
-        }
+        _ => return Err(WebError::status(StatusCode::NOT_FOUND, text::UNKNOWN_TABLE)),
     };
     tracing::info!(operator = worker.operator.id.0, table = table.id, "table exported");
     Ok(export::download(&table, today))
