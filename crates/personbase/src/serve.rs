@@ -139,9 +139,19 @@ impl CitizenLogin {
                 let config = OidcConfig::from_toml(&text).map_err(|e| {
                     anyhow::anyhow!("统一身份认证配置文件 {} 有误：{e}", path.display())
                 })?;
-                let oidc = OidcProvider::discover(config)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("无法连接统一身份认证服务：{e}"))?;
+                let oidc = match OidcProvider::discover(config.clone()).await {
+                    Ok(oidc) => oidc,
+                    Err(e) => {
+                        // Case workers need not wait for the identity service: citizens'
+                        // logins try again when they come.
+                        eprintln!(
+                            "警告：暂时无法连接统一身份认证服务（{e}），个人自助登录时将重试"
+                        );
+                        OidcProvider::new(config).map_err(|e| {
+                            anyhow::anyhow!("统一身份认证配置文件 {} 有误：{e}", path.display())
+                        })?
+                    }
+                };
                 Ok(Citizens::with_provider(Arc::new(oidc)))
             }
         }

@@ -353,3 +353,19 @@ fn the_development_provider_refuses_production_mode() {
     assert_eq!(refused.message_zh(), text::CITIZEN_DEV_IN_PRODUCTION);
     assert!(DevProvider::new(RunMode::Test, CodeSink::Console).is_ok());
 }
+
+#[tokio::test]
+async fn logging_in_again_ends_the_browsers_previous_session() {
+    let world = World::new().await;
+    let (_, ssn) = zhang(&world).await;
+    let (app, codes) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+    dev_login(&mut browser, &codes, &ssn, "张三").await;
+    let first = browser.cookies[CITIZEN_COOKIE].clone();
+
+    dev_login(&mut browser, &codes, &ssn, "张三").await;
+    assert_ne!(browser.cookies[CITIZEN_COOKIE], first, "a new token at each login");
+    assert_eq!(browser.get("/self").await.status, StatusCode::OK);
+    browser.cookies.insert(CITIZEN_COOKIE.to_owned(), first);
+    assert_eq!(browser.get("/self").await.location(), "/self/login");
+}

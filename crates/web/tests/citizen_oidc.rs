@@ -38,8 +38,8 @@ const KEY_A: &str = include_str!("fixtures/oidc-test-key-a.pem");
 const KEY_B: &str = include_str!("fixtures/oidc-test-key-b.pem");
 const CLIENT_ID: &str = "personbase-test";
 
-fn key(pem: &str) -> CoreRsaPrivateSigningKey {
-    CoreRsaPrivateSigningKey::from_pem(pem, Some(JsonWebKeyId::new("k1".to_owned()))).unwrap()
+fn key(pem: &str, kid: &str) -> CoreRsaPrivateSigningKey {
+    CoreRsaPrivateSigningKey::from_pem(pem, Some(JsonWebKeyId::new(kid.to_owned()))).unwrap()
 }
 
 /// What the fake service will answer for an authorization code.
@@ -49,14 +49,18 @@ struct Grant {
     name: String,
     nonce: String,
     challenge: String,
-    /// Signs with the key it publishes (A) or another one under the same key id (B).
+    /// Signs with the key it publishes (A) or another one (B).
     pem: &'static str,
+    /// The key id the token names.
+    kid: &'static str,
 }
 
 #[derive(Clone)]
 struct Fake {
     issuer: String,
     grants: Arc<Mutex<HashMap<String, Grant>>>,
+    /// The keys it publishes: PEM and key id.
+    keys: Arc<Mutex<Vec<(&'static str, &'static str)>>>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
@@ -76,8 +80,10 @@ async fn discovery(State(fake): State<Fake>) -> Json<Value> {
     }))
 }
 
-async fn jwks() -> Json<CoreJsonWebKeySet> {
-    Json(CoreJsonWebKeySet::new(vec![key(KEY_A).as_verification_key()]))
+async fn jwks(State(fake): State<Fake>) -> Json<CoreJsonWebKeySet> {
+    let keys = fake.keys.lock().unwrap().clone();
+    let keys = keys.iter().map(|(pem, kid)| key(pem, kid).as_verification_key()).collect();
+    Json(CoreJsonWebKeySet::new(keys))
 }
 
 async fn token(State(fake): State<Fake>, Form(form): Form<HashMap<String, String>>) -> Response {
@@ -105,7 +111,7 @@ async fn token(State(fake): State<Fake>, Form(form): Form<HashMap<String, String
     .set_nonce(Some(Nonce::new(grant.nonce)));
     let id_token: IdToken<_, _, CoreJweContentEncryptionAlgorithm, _> = IdToken::new(
         claims,
-        &key(grant.pem),
+        &key(grant.pem, grant.kid),
         CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
         None,
         None,
@@ -124,7 +130,8 @@ async fn token(State(fake): State<Fake>, Form(form): Form<HashMap<String, String
 async fn start_fake(now: chrono::DateTime<chrono::Utc>) -> Fake {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
-    let fake = Fake { issuer, grants: Arc::default(), now };
+    let keys = Arc::new(Mutex::new(vec![(KEY_A, "k1")]));
+    let fake = Fake { issuer, grants: Arc::default(), keys, now };
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/jwks", get(jwks))
@@ -198,6 +205,7 @@ fn grant(q: &HashMap<String, String>, number: &str, name: &str) -> Grant {
         nonce: q["nonce"].clone(),
         challenge: q["code_challenge"].clone(),
         pem: KEY_A,
+        kid: "k1",
     }
 }
 
@@ -279,4 +287,61 @@ async fn a_reply_to_another_browser_is_refused() {
     // which the good login proves. A callback without code or state is refused as well.
     let page = mine.get("/self/login/callback").await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn after_the_provider_rotates_its_key_the_new_key_is_read_and_accepted() {
+    let s = setup().await;
+    *s.fake.keys.lock().unwrap() = vec![(KEY_B, "k2")];
+
+    let mut browser = Browser::new(&s.app);
+    let q = go_to_provider(&mut browser).await;
+    let rotated = Grant { pem: KEY_B, kid: "k2", ..grant(&q, &s.ssn, "张三") };
+    let page = come_back(&s, &mut browser, &q, rotated).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.set_cookie(CITIZEN_COOKIE).is_some());
+
+    // A token under the old key is now refused: the old key is no longer published.
+    let page = refused(&s, |q| grant(q, &s.ssn, "张三")).await;
+    assert!(page.body.contains(text::CITIZEN_PROVIDER_FAILED));
+}
+
+#[tokio::test]
+async fn a_provider_unreachable_at_start_is_read_at_the_first_login() {
+    let world = World::new().await;
+    let ssn = number(230103, "19850312", 123);
+    world.enter(&ssn, "张三").await;
+    let toml = |issuer: &str| {
+        format!(
+            r#"
+            issuer = "{issuer}"
+            client_id = "{CLIENT_ID}"
+            client_secret = "test-secret"
+            redirect_url = "https://pb.example.gov.cn/self/login/callback"
+            number_claim = "id_card_number"
+            name_claim = "name"
+            "#
+        )
+    };
+
+    // Nothing listens on the discard port: a login says the identity service failed.
+    let down = OidcConfig::from_toml(&toml("http://127.0.0.1:9")).unwrap();
+    assert!(OidcProvider::discover(down.clone()).await.is_err());
+    let app = pages_with(
+        &world.store,
+        Citizens::with_provider(Arc::new(OidcProvider::new(down).unwrap())),
+    );
+    let page = Browser::new(&app).get("/self/login/oidc").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains(text::CITIZEN_PROVIDER_FAILED), "{}", page.body);
+
+    // An adapter that has not read the provider yet reads it when the first login comes.
+    let fake = start_fake(world.store.clock().now()).await;
+    let lazy = OidcProvider::new(OidcConfig::from_toml(&toml(&fake.issuer)).unwrap()).unwrap();
+    let app = pages_with(&world.store, Citizens::with_provider(Arc::new(lazy)));
+    let s = Setup { world, fake, app, ssn };
+    let mut browser = Browser::new(&s.app);
+    let q = go_to_provider(&mut browser).await;
+    let page = come_back(&s, &mut browser, &q, grant(&q, &s.ssn, "张三")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
 }

@@ -224,6 +224,7 @@ pub(super) async fn dev_complete(
     };
     match open_session(&state, &verified).await? {
         Ok(token) => {
+            close_previous(&state, &jar);
             let jar = jar.add(cookie(CITIZEN_COOKIE, token)).add(removal(LOGIN_COOKIE));
             Ok((jar, Redirect::to("/self")).into_response())
         }
@@ -250,6 +251,13 @@ async fn open_session(
     };
     tracing::info!(person = person.id.0, "citizen session opened");
     Ok(Ok(token))
+}
+
+/// Ends the session the browser held before this login, if any.
+fn close_previous(state: &WebState, jar: &CookieJar) {
+    if let Some(old) = jar.get(CITIZEN_COOKIE) {
+        state.citizens.sessions().close(old.value());
+    }
 }
 
 fn binding_cookie(value: String) -> Cookie<'static> {
@@ -300,6 +308,7 @@ pub(super) async fn oidc_callback(
     };
     match open_session(&state, &verified).await? {
         Ok(token) => {
+            close_previous(&state, &jar);
             let jar = jar.add(cookie(CITIZEN_COOKIE, token));
             Ok((jar, render(&ContinuePage {})).into_response())
         }

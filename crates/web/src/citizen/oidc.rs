@@ -3,6 +3,10 @@
 //! whose signature is verified against the provider's published keys (JWKS), with its issuer,
 //! audience and expiry. Built on the `openidconnect` crate (docs/dependencies.md).
 //!
+//! The provider's discovery document and keys are read at start-up, or at the first login
+//! when the provider cannot be reached then; a token naming a key id we do not know makes the
+//! adapter re-read them (at most once a minute), so a key rotation needs no restart.
+//!
 //! Configured from a TOML file (`personbase serve --citizen-login FILE.toml`):
 //!
 //! ```toml
@@ -26,10 +30,11 @@ use openidconnect::core::{
     CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AdditionalClaims, AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
-    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenClaims,
-    IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    StandardErrorResponse, StandardTokenResponse, reqwest,
+    AdditionalClaims, AuthenticationFlow, AuthorizationCode, ClaimsVerificationError, ClientId,
+    ClientSecret, CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet,
+    IdToken, IdTokenClaims, IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, SignatureVerificationError, StandardErrorResponse, StandardTokenResponse,
+    reqwest,
 };
 use personbase_identity::SocialSecurityNumber;
 use serde::{Deserialize, Serialize};
@@ -40,6 +45,9 @@ use super::provider::{
 
 /// How long a browser may take at the provider.
 const LOGIN_MINUTES: i64 = 10;
+/// A token signed with a key we do not know makes us re-read the provider's keys, at most
+/// once in this many seconds (so that forged tokens cannot make us hammer the provider).
+const REFRESH_SECONDS: i64 = 60;
 /// How many logins may be under way at once (a bound on memory).
 const MAX_PENDING: usize = 10_000;
 
@@ -133,10 +141,18 @@ struct Pending {
     expires: DateTime<Utc>,
 }
 
+/// The provider's discovery document and keys, as last read.
+#[derive(Default)]
+struct Discovered {
+    metadata: Option<CoreProviderMetadata>,
+    /// When they were last re-read because of an unknown key (`None`: not yet).
+    refreshed: Option<DateTime<Utc>>,
+}
+
 /// The OpenID Connect adapter.
 pub struct OidcProvider {
     config: OidcConfig,
-    metadata: CoreProviderMetadata,
+    discovered: tokio::sync::RwLock<Discovered>,
     http: reqwest::Client,
     pending: Mutex<HashMap<String, Pending>>,
 }
@@ -148,35 +164,78 @@ impl std::fmt::Debug for OidcProvider {
 }
 
 impl OidcProvider {
-    /// Reads the provider's discovery document and keys.
-    pub async fn discover(config: OidcConfig) -> Result<Self, LoginError> {
+    /// The adapter, without contacting the provider yet: the discovery document and keys are
+    /// read at the first login.
+    pub fn new(config: OidcConfig) -> Result<Self, LoginError> {
+        IssuerUrl::new(config.issuer.clone())
+            .map_err(|e| LoginError::Provider(format!("issuer: {e}")))?;
         let http = reqwest::ClientBuilder::new()
             // Following redirects would let a provider's answer send us anywhere (SSRF).
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(15))
             .build()
             .map_err(|e| LoginError::Provider(format!("http client: {e}")))?;
-        let issuer = IssuerUrl::new(config.issuer.clone())
-            .map_err(|e| LoginError::Provider(format!("issuer: {e}")))?;
-        let metadata = CoreProviderMetadata::discover_async(issuer, &http)
-            .await
-            .map_err(|e| LoginError::Provider(format!("discovery: {}", chain(&e))))?;
-        Ok(OidcProvider { config, metadata, http, pending: Mutex::new(HashMap::new()) })
+        let discovered = tokio::sync::RwLock::new(Discovered::default());
+        Ok(OidcProvider { config, discovered, http, pending: Mutex::new(HashMap::new()) })
     }
 
-    fn client(&self) -> Result<OidcClient, LoginError> {
+    /// The adapter, having read the provider's discovery document and keys.
+    pub async fn discover(config: OidcConfig) -> Result<Self, LoginError> {
+        let provider = OidcProvider::new(config)?;
+        provider.read_provider(None).await?;
+        Ok(provider)
+    }
+
+    /// Reads the discovery document and keys (again); `now` marks a re-read.
+    async fn read_provider(
+        &self,
+        now: Option<DateTime<Utc>>,
+    ) -> Result<CoreProviderMetadata, LoginError> {
+        let issuer = IssuerUrl::new(self.config.issuer.clone())
+            .map_err(|e| LoginError::Provider(format!("issuer: {e}")))?;
+        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+            .await
+            .map_err(|e| LoginError::Provider(format!("discovery: {}", chain(&e))))?;
+        let mut discovered = self.discovered.write().await;
+        discovered.metadata = Some(metadata.clone());
+        if now.is_some() {
+            discovered.refreshed = now;
+        }
+        Ok(metadata)
+    }
+
+    /// The discovery document and keys, read at the first need.
+    async fn metadata(&self) -> Result<CoreProviderMetadata, LoginError> {
+        if let Some(metadata) = &self.discovered.read().await.metadata {
+            return Ok(metadata.clone());
+        }
+        self.read_provider(None).await
+    }
+
+    /// Re-reads the keys after a token named one we do not know, unless that was done less
+    /// than [`REFRESH_SECONDS`] ago.
+    async fn refresh_keys(&self, now: DateTime<Utc>) -> Option<CoreProviderMetadata> {
+        let last = self.discovered.read().await.refreshed;
+        if last.is_some_and(|at| now < at + Duration::seconds(REFRESH_SECONDS)) {
+            return None;
+        }
+        tracing::info!("identity provider keys re-read for an unknown key id");
+        self.read_provider(Some(now)).await.ok()
+    }
+
+    fn client(&self, metadata: CoreProviderMetadata) -> Result<OidcClient, LoginError> {
         let redirect = RedirectUrl::new(self.config.redirect_url.clone())
             .map_err(|e| LoginError::Provider(format!("redirect_url: {e}")))?;
         Ok(OidcClient::from_provider_metadata(
-            self.metadata.clone(),
+            metadata,
             ClientId::new(self.config.client_id.clone()),
             Some(ClientSecret::new(self.config.client_secret.clone())),
         )
         .set_redirect_uri(redirect))
     }
 
-    fn begin_now(&self, begin: Begin<'_>) -> Result<Begun, LoginError> {
-        let client = self.client()?;
+    async fn begin_now(&self, begin: Begin<'_>) -> Result<Begun, LoginError> {
+        let client = self.client(self.metadata().await?)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = client.authorize_url(
             AuthenticationFlow::<CoreResponseType>::AuthorizationCode,
@@ -219,7 +278,7 @@ impl OidcProvider {
             return Err(LoginError::Provider("state of another browser or expired".to_owned()));
         }
 
-        let client = self.client()?;
+        let client = self.client(self.metadata().await?)?;
         let response = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| LoginError::Provider(format!("token endpoint: {e}")))?
@@ -231,19 +290,50 @@ impl OidcProvider {
             .extra_fields()
             .id_token()
             .ok_or_else(|| LoginError::Provider("no ID token in the answer".to_owned()))?;
-        let now = reply.now;
-        let verifier = client.id_token_verifier().set_time_fn(move || now);
-        let claims = id_token
-            .claims(&verifier, &Nonce::new(pending.nonce))
-            .map_err(|e| LoginError::Provider(format!("ID token: {}", chain(&e))))?;
+        let nonce = Nonce::new(pending.nonce);
 
-        let number = claim(claims, &self.config.number_claim)
-            .ok_or_else(|| LoginError::Provider("no number claim".to_owned()))?;
-        let number = SocialSecurityNumber::parse(&number)
-            .map_err(|e| LoginError::Provider(format!("number claim: {}", e.code())))?;
-        let name = claim(claims, &self.config.name_claim)
-            .ok_or_else(|| LoginError::Provider("no name claim".to_owned()))?;
-        Ok(VerifiedCitizen { number, name: name.trim().to_owned() })
+        match self.identity(&client, id_token, &nonce, reply.now) {
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => {
+                // The provider may have rotated its keys since we read them.
+                let Some(metadata) = self.refresh_keys(reply.now).await else {
+                    return Err(LoginError::Provider("ID token: no matching key".to_owned()));
+                };
+                let client = self.client(metadata)?;
+                self.identity(&client, id_token, &nonce, reply.now)
+                    .map_err(|e| LoginError::Provider(format!("ID token: {}", chain(&e))))?
+            }
+            other => other.map_err(|e| LoginError::Provider(format!("ID token: {}", chain(&e))))?,
+        }
+    }
+
+    /// The citizen an ID token vouches for, once its signature, issuer, audience, expiry and
+    /// nonce are verified.
+    fn identity(
+        &self,
+        client: &OidcClient,
+        id_token: &IdToken<
+            ExtraClaims,
+            CoreGenderClaim,
+            CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        >,
+        nonce: &Nonce,
+        now: DateTime<Utc>,
+    ) -> Result<Result<VerifiedCitizen, LoginError>, ClaimsVerificationError> {
+        let verifier = client.id_token_verifier().set_time_fn(move || now);
+        let claims = id_token.claims(&verifier, nonce)?;
+        let identity = || {
+            let number = claim(claims, &self.config.number_claim)
+                .ok_or_else(|| LoginError::Provider("no number claim".to_owned()))?;
+            let number = SocialSecurityNumber::parse(&number)
+                .map_err(|e| LoginError::Provider(format!("number claim: {}", e.code())))?;
+            let name = claim(claims, &self.config.name_claim)
+                .ok_or_else(|| LoginError::Provider("no name claim".to_owned()))?;
+            Ok(VerifiedCitizen { number, name: name.trim().to_owned() })
+        };
+        Ok(identity())
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Pending>> {
@@ -279,7 +369,7 @@ impl IdentityProvider for OidcProvider {
     }
 
     fn begin<'a>(&'a self, begin: Begin<'a>) -> BoxFuture<'a, Result<Begun, LoginError>> {
-        Box::pin(std::future::ready(self.begin_now(begin)))
+        Box::pin(self.begin_now(begin))
     }
 
     fn complete<'a>(
