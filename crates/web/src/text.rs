@@ -546,6 +546,16 @@ pub fn journal_key(key: &str) -> Option<&'static str> {
         "comment" => "驳回理由",
         "card_number" => "社保卡号",
         "fee_fen" => "费用（分）",
+        "changes" => "修改内容",
+        "field" => "字段",
+        "before" => "修改前",
+        "after" => "修改后",
+        "operator" => "经办人",
+        "request" => "申请",
+        "printed_name" => "卡面姓名",
+        "printed_ssn" => "卡面号码",
+        "form_reference" => "确认单编号",
+        "accepted" => "同意",
         _ => return None,
     })
 }
