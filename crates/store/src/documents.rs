@@ -3,15 +3,22 @@
 //! name, type, size and SHA-256 (never its bytes).
 
 use chrono::{DateTime, Utc};
-use personbase_domain::{ChangeRequest, OperatorId, RequestId};
+use personbase_domain::rules::check_view;
+use personbase_domain::{ChangeRequest, Operator, OperatorId, RequestId};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::Store;
-use crate::db::{DbRow, Tx, time_text};
+use crate::db::{DbRow, Tx, begin_write, time_text};
 use crate::error::{Result, StoreError};
 use crate::journal::{self, Entry};
+use crate::reference::acting;
+use crate::request_rows::request_in;
 use crate::rows::Fields;
+use crate::situation;
+
+const INFO_COLUMNS: &str = "id, request_id, kind, file_name, content_type, size, sha256, \
+     uploaded_by, uploaded_at";
 
 /// The largest document accepted: 5 MiB.
 pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
@@ -159,13 +166,54 @@ fn info(row: &DbRow) -> Result<DocumentInfo> {
 impl Store {
     /// The documents stored with `request`, in upload order, without their bytes.
     pub async fn request_documents(&self, request: RequestId) -> Result<Vec<DocumentInfo>> {
-        let rows = sqlx::query(
-            "SELECT id, request_id, kind, file_name, content_type, size, sha256, uploaded_by, \
-             uploaded_at FROM request_documents WHERE request_id = $1 ORDER BY id",
-        )
-        .bind(request.0)
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT {INFO_COLUMNS} FROM request_documents WHERE request_id = $1 ORDER BY id"
+        );
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(request.0).fetch_all(&self.pool).await?;
         rows.iter().map(info).collect()
+    }
+
+    /// A document's file for `by`: like the full record, only for an agency that needs to
+    /// know the person (R4.2, `check_view`), and journaled as `document.viewed` in the same
+    /// transaction. A document of another request is [`StoreError::NotFound`].
+    pub async fn view_document(
+        &self,
+        by: &Operator,
+        request: RequestId,
+        document: i64,
+    ) -> Result<(DocumentInfo, Vec<u8>)> {
+        let mut tx = begin_write(&self.pool).await?;
+        let (operator, agency) = acting(&mut tx, by).await?;
+        let sql = format!(
+            "SELECT {INFO_COLUMNS}, content FROM request_documents \
+             WHERE id = $1 AND request_id = $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(document)
+            .bind(request.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::not_found("document", document))?;
+        let found = info(&row)?;
+        let bytes: Vec<u8> = Fields::by_id(&row, "request_documents").bytes("content")?;
+        let person = request_in(&mut tx, request).await?.person;
+        let loaded = situation::load(&mut tx, person, None).await?;
+        check_view(&agency, &loaded.situation()).map_err(StoreError::Refused)?;
+
+        let viewed = Entry {
+            operator: Some(operator.id),
+            agency: Some(agency.id),
+            action: "document.viewed",
+            person: Some(person),
+            request: Some(request),
+            after: json!({ "document": found.id, "kind": found.kind, "sha256": found.sha256 }),
+            reason: format!("审核修改申请 {} 的证明材料", request.0),
+            ..Entry::default()
+        };
+        journal::append(&mut tx, self.clock.now(), viewed).await?;
+        tx.commit().await?;
+        tracing::info!(request = request.0, document, operator = operator.id.0, "document viewed");
+        Ok((found, bytes))
     }
 }

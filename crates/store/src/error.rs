@@ -121,6 +121,7 @@ fn what_zh(what: &str) -> &'static str {
         "operator" => "经办人员",
         "request" => "修改申请",
         "card" => "社会保障卡",
+        "document" => "证明材料",
         "transaction" => "业务",
         "enrolment" => "参保业务",
         "special" => "特殊业务",

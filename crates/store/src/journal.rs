@@ -37,7 +37,8 @@ pub struct JournalEntry {
     /// `change.effective`, `change.refused`, `change.rejected`, `change.confirmed`,
     /// `change.withdrawn`, `enrolment.opened`, `enrolment.closed`, `transaction.started`,
     /// `transaction.finished`, `special.added`, `special.cancelled`, `card.issued`,
-    /// `card.voided`, `registry.loaded`, `document.attached`.
+    /// `card.voided`, `registry.loaded`, `document.attached`,
+    /// `document.viewed`.
     pub action: String,
     /// The person concerned.
     pub person: Option<PersonId>,

@@ -26,6 +26,7 @@
 //! - [`Store::propose_change`] → `change.requested` (and `change.signed`,
 //!   `person.registry_differs`, `change.effective`), or `change.refused`;
 //!   [`Store::propose_change_with_documents`] also `document.attached` per file (R4.3);
+//! - [`Store::view_document`] → `document.viewed` (need-to-know, R4.2);
 //! - [`Store::sign_off`] → `change.signed` (and `change.effective`), or `change.refused`;
 //! - [`Store::confirm_request`] → `change.confirmed` (and `change.effective`) or
 //!   `change.rejected`, or `change.refused`;

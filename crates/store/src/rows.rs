@@ -66,6 +66,10 @@ impl<'r> Fields<'r> {
         self.row.try_get(field).map_err(|e| self.corrupt(field, e))
     }
 
+    pub(crate) fn bytes(&self, field: &'static str) -> Result<Vec<u8>> {
+        self.row.try_get(field).map_err(|e| self.corrupt(field, e))
+    }
+
     pub(crate) fn opt_text(&self, field: &'static str) -> Result<Option<String>> {
         self.row.try_get(field).map_err(|e| self.corrupt(field, e))
     }

@@ -511,6 +511,8 @@ pub fn audit_action(code: &str) -> String {
         "card.replacement_requested" => "申请补换社保卡",
         "registry.loaded" => "载入户籍信息",
         "registry.reconciled" => "与户籍信息比对",
+        "document.attached" => "上传证明材料",
+        "document.viewed" => "查看证明材料",
         _ => return format!("其他操作（{code}）"),
     };
     name.to_owned()

@@ -357,6 +357,57 @@ async fn a_three_agency_number_change_is_previewed_submitted_with_documents_and_
 }
 
 #[tokio::test]
+async fn a_document_is_downloaded_by_an_agency_that_needs_to_know_and_the_view_is_journaled() {
+    let world = World::new().await;
+    let id = three_agencies(&world).await;
+    let browser = Browser::new(&world);
+    let form_path = format!("/persons/{id}/change");
+    let csrf = browser.get(&form_path, &world.insurance).await.csrf();
+    let new = number(230103, "19850312", 135);
+    let fields =
+        [("ssn", new.as_str()), ("reason", "身份证号码登记错误"), ("source", "card_reader")];
+    let scan: &[u8] = b"%PDF-1.4 scan";
+    let page: &[u8] = b"<script>alert(1)</script>";
+    let files = [
+        ("doc_0", "身份证.pdf", "application/pdf", scan),
+        ("doc_1", "户口簿.html", "text/html", page),
+    ];
+    let done = browser
+        .post_multipart(&format!("{form_path}?_csrf={csrf}"), &world.insurance, &fields, &files)
+        .await;
+    let location = done.location.expect("redirected to the request");
+    let shown = browser.get(&location, &world.employment).await;
+    let links: Vec<&str> = shown
+        .html
+        .split("class=\"document-link\" href=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(links.len(), 2, "{}", shown.html);
+
+    let file = browser.get(links[0], &world.employment).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.html.as_bytes(), scan);
+    assert_eq!(file.content_type.as_deref(), Some("application/pdf"));
+    assert!(file.disposition.as_deref().unwrap().starts_with("attachment"));
+    let viewed = world.store.history(PersonId(id)).await.unwrap();
+    let last = viewed.last().unwrap();
+    assert_eq!(last.action, "document.viewed");
+    assert_eq!(last.operator, Some(world.employment.operator.id));
+
+    // An uploaded page is never served as a page of this origin.
+    let other = browser.get(links[1], &world.employment).await;
+    assert_eq!(other.content_type.as_deref(), Some("application/octet-stream"));
+
+    // An agency without the person's business is refused, and nothing is journaled.
+    let viewed = world.store.history(PersonId(id)).await.unwrap();
+    let refused = browser.get(links[0], &world.stranger).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.html.contains("need-to-know"), "{}", refused.html);
+    assert_eq!(world.store.history(PersonId(id)).await.unwrap().len(), viewed.len());
+}
+
+#[tokio::test]
 async fn a_signing_agency_rejects_with_a_comment() {
     let world = World::new().await;
     let id = three_agencies(&world).await;

@@ -43,6 +43,7 @@ pub fn routes() -> Router<WebState> {
         .route("/requests/{id}/sign-off", post(request::sign_off))
         .route("/requests/{id}/reject", post(request::reject))
         .route("/requests/{id}/confirm", post(request::confirm))
+        .route("/requests/{id}/documents/{doc}", get(request::document))
         .route("/inbox", get(inbox::page))
 }
 

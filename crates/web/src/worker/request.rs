@@ -5,8 +5,9 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use personbase_domain::request::ConfirmationChannel;
 use personbase_domain::{Confirmation, RequestId, RequestState};
@@ -29,6 +30,7 @@ pub(crate) struct StepRow {
 }
 
 pub(crate) struct DocumentRow {
+    id: i64,
     kind: String,
     file_name: String,
     content_type: String,
@@ -110,6 +112,7 @@ pub(crate) async fn page(State(state): State<WebState>, worker: Worker, Id(id): 
         .await?
         .into_iter()
         .map(|d| DocumentRow {
+            id: d.id,
             kind: d.kind,
             file_name: d.file_name,
             content_type: d.content_type,
@@ -232,4 +235,61 @@ pub(crate) async fn confirm(
         "confirmation recorded on a page"
     );
     Ok(back(id))
+}
+
+/// The media types a document is served as; anything else is a download of bytes, so that an
+/// uploaded file can never be a script or a page of this origin.
+const SERVED_TYPES: [&str; 5] =
+    ["application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"];
+
+/// `filename*` of a `Content-Disposition` (RFC 6266, RFC 5987): UTF-8, percent-encoded.
+fn disposition(file_name: &str) -> String {
+    let mut encoded = String::new();
+    for byte in file_name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("attachment; filename=\"document\"; filename*=UTF-8''{encoded}")
+}
+
+/// A document's file, as a download: the store checks the need-to-know rule (R4.2) and
+/// journals the view.
+pub(crate) async fn document(
+    State(state): State<WebState>,
+    worker: Worker,
+    path: Result<Path<(i64, i64)>, PathRejection>,
+) -> WebResult {
+    let Ok(Path((id, doc))) = path else {
+        return Err(WebError::status(StatusCode::NOT_FOUND, text::NOT_FOUND));
+    };
+    let (info, bytes) = state.app.store.view_document(&worker.operator, RequestId(id), doc).await?;
+    let content_type = SERVED_TYPES
+        .into_iter()
+        .find(|t| *t == info.content_type)
+        .unwrap_or("application/octet-stream");
+    let disposition = HeaderValue::from_str(&disposition(&info.file_name))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_is_encoded_for_the_header() {
+        assert_eq!(
+            disposition("户口簿 1.pdf"),
+            "attachment; filename=\"document\"; filename*=UTF-8''%E6%88%B7%E5%8F%A3%E7%B0%BF%201.pdf"
+        );
+        assert!(HeaderValue::from_str(&disposition("a\"\r\nb")).is_ok());
+    }
 }

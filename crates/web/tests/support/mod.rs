@@ -17,6 +17,8 @@ use tower::ServiceExt;
 pub struct Page {
     pub status: StatusCode,
     pub location: Option<String>,
+    pub content_type: Option<String>,
+    pub disposition: Option<String>,
     pub html: String,
 }
 
@@ -65,13 +67,14 @@ impl Browser {
     async fn send(&self, request: Request<Body>) -> Page {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let text =
+            |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let location = text(header::LOCATION);
+        let content_type = text(header::CONTENT_TYPE);
+        let disposition = text(header::CONTENT_DISPOSITION);
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Page { status, location, html: String::from_utf8_lossy(&bytes).into_owned() }
+        let html = String::from_utf8_lossy(&bytes).into_owned();
+        Page { status, location, content_type, disposition, html }
     }
 
     fn cookie(clerk: &Clerk) -> String {
