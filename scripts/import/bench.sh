@@ -2,16 +2,22 @@
 # Benchmark of `personbase import` (dry run) on synthetic legacy files:
 #   - rows per second and peak memory (/usr/bin/time -v) for each size in ROWS;
 #   - precision and recall of each finding against the generator's answer key;
-#   - the same deterministic checks as a DuckDB SQL script on the same file, and the ratio.
+#   - the same deterministic checks as a DuckDB SQL script on the same file, and the ratio;
+#   - for each size in APPLY (default 1 million): `import --apply` into a fresh demo
+#     province (rows per second, peak memory, database size), a second run of the same file
+#     (loads nothing) and `audit verify`.
 #
-# Usage: scripts/import/bench.sh            (1 and 10 million rows)
-#        ROWS="100000" scripts/import/bench.sh
+# Usage: scripts/import/bench.sh            (1 and 10 million rows; --apply on 1 million)
+#        ROWS="100000" APPLY="100000" scripts/import/bench.sh
+#        APPLY="" scripts/import/bench.sh   (dry runs only)
 # Files go to WORK (default /tmp/personbase-import-bench) and are kept for reruns; a 10M-row
 # file takes about 2 GB. Run it on an otherwise idle machine: figures are wall-clock.
 set -euo pipefail
 
 ROWS="${ROWS:-1000000 10000000}"
+APPLY="${APPLY-1000000}"
 WORK="${WORK:-/tmp/personbase-import-bench}"
+SKIP_DRY="${SKIP_DRY:-}"   # set to skip the dry run, scoring and DuckDB (apply only)
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -40,6 +46,7 @@ for n in $ROWS; do
     size=$(du -m "$dir/legacy.csv" | cut -f1)
     echo "== $n rows ($size MiB CSV)"
 
+    if [ -z "$SKIP_DRY" ]; then
     status=0
     /usr/bin/time -v -o "$dir/time.txt" "$BIN" import "$dir/legacy.csv" --format json --quiet \
         > "$dir/findings.jsonl" || status=$?
@@ -61,4 +68,31 @@ for n in $ROWS; do
         "${dcpu}s cpu, peak $(peak_mib_of "$dir/duckdb-time.txt") MiB"
     echo "ratio: personbase is $(awk -v a="$dsecs" -v b="$secs" 'BEGIN { printf "%.1f", a / b }')x" \
         "faster in wall time, $(awk -v a="$dcpu" -v b="$cpu" 'BEGIN { printf "%.1f", a / b }')x in cpu time"
+    fi
+
+    case " $APPLY " in *" $n "*) ;; *) continue ;; esac
+    db="$dir/apply.db"
+    rm -f "$db" "$db-wal" "$db-shm"
+    # The demo province without its persons: agencies and the operators who load.
+    "$BIN" demo --db "sqlite://$db?mode=rwc" --persons 0 > /dev/null
+    load=(import "$dir/legacy.csv" --format json --quiet --db "sqlite://$db"
+        --operator hrb-nangang-si --agency 哈尔滨市南岗区社会保险事业局 --apply
+        --review "$dir/review.csv")
+    status=0
+    /usr/bin/time -v -o "$dir/apply-time.txt" "$BIN" "${load[@]}" > "$dir/apply.jsonl" || status=$?
+    if [ "$status" -gt 1 ]; then
+        echo "personbase import --apply failed with status $status" >&2
+        exit 2
+    fi
+    secs=$(seconds_of "$dir/apply-time.txt")
+    echo "personbase import --apply: ${secs}s wall, $(cpu_of "$dir/apply-time.txt")s cpu," \
+        "$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", n / s }') rows/s read," \
+        "peak $(peak_mib_of "$dir/apply-time.txt") MiB, database $(du -m "$db" | cut -f1) MiB"
+    tail -n 1 "$dir/apply.jsonl" | python3 -c 'import json, sys; print("  load:", json.load(sys.stdin)["load"])'
+    status=0
+    /usr/bin/time -v -o "$dir/rerun-time.txt" "$BIN" "${load[@]}" > "$dir/rerun.jsonl" || status=$?
+    echo "second run of the same file: $(seconds_of "$dir/rerun-time.txt")s wall"
+    tail -n 1 "$dir/rerun.jsonl" | python3 -c 'import json, sys; print("  load:", json.load(sys.stdin)["load"])'
+    /usr/bin/time -v -o "$dir/verify-time.txt" "$BIN" audit verify --db "sqlite://$db"
+    echo "audit verify: $(seconds_of "$dir/verify-time.txt")s wall"
 done

@@ -117,7 +117,7 @@ impl Store {
                 let enrolment_added = match (&mut chain, row.enrolment) {
                     (Some(chain), Some((line, held_by))) => {
                         let mut w = Writer { tx: &mut tx, chain, operator: &operator, now };
-                        w.enrol_if_missing(holder.id, line, held_by, row).await?
+                        w.enrol(holder.id, line, held_by, row, Existing::Check).await?
                     }
                     _ => false,
                 };
@@ -146,7 +146,7 @@ impl Store {
                 Ok(plan) => {
                     let person = w.insert(row, plan, agency.id).await?;
                     if let Some((line, held_by)) = row.enrolment {
-                        w.enrol_if_missing(person, line, held_by, row).await?;
+                        w.enrol(person, line, held_by, row, Existing::None).await?;
                     }
                     loaded += 1;
                     outcomes.push(BulkOutcome::Loaded { person });
@@ -185,6 +185,15 @@ fn source(row: &BulkRow) -> Value {
 /// The reason journaled with a row's entries.
 fn reason(row: &BulkRow) -> String {
     format!("旧系统数据导入：{} 第 {} 行", row.file, row.row)
+}
+
+/// Whether a person may already have the enrolment: a record just entered has none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Existing {
+    /// Look first.
+    Check,
+    /// A new record: nothing to look for.
+    None,
 }
 
 /// The writes of one row inside the batch's transaction.
@@ -266,23 +275,15 @@ impl Writer<'_> {
 
     /// Opens the enrolment unless the person already has it active; journals
     /// `enrolment.opened`. Returns whether it was opened.
-    async fn enrol_if_missing(
+    async fn enrol(
         &mut self,
         person: PersonId,
         line: BusinessLine,
         held_by: AgencyId,
         row: &BulkRow,
+        existing: Existing,
     ) -> Result<bool> {
-        let existing = sqlx::query(
-            "SELECT id FROM enrolments WHERE person_id = $1 AND line = $2 AND agency_id = $3 \
-             AND active = TRUE",
-        )
-        .bind(person.0)
-        .bind(line.code())
-        .bind(held_by.0)
-        .fetch_optional(&mut **self.tx)
-        .await?;
-        if existing.is_some() {
+        if existing == Existing::Check && self.has_enrolment(person, line, held_by).await? {
             return Ok(false);
         }
         let inserted = sqlx::query(
@@ -314,6 +315,25 @@ impl Writer<'_> {
         };
         self.chain.append(self.tx, self.now, opened).await?;
         Ok(true)
+    }
+
+    /// Whether the person has the active enrolment already.
+    async fn has_enrolment(
+        &mut self,
+        person: PersonId,
+        line: BusinessLine,
+        held_by: AgencyId,
+    ) -> Result<bool> {
+        let existing = sqlx::query(
+            "SELECT id FROM enrolments WHERE person_id = $1 AND line = $2 AND agency_id = $3 \
+             AND active = TRUE",
+        )
+        .bind(person.0)
+        .bind(line.code())
+        .bind(held_by.0)
+        .fetch_optional(&mut **self.tx)
+        .await?;
+        Ok(existing.is_some())
     }
 
     /// Journals a refused row as `person.refused`, as a refusal at the counter is.
