@@ -442,3 +442,52 @@ impl SecondPass {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use personbase_domain::{AgencyKind, Level};
+
+    use super::*;
+
+    fn agency(id: i64, name: &str) -> Agency {
+        Agency {
+            id: AgencyId(id),
+            name: name.to_owned(),
+            kind: AgencyKind::SocialInsurance,
+            level: Level::County,
+            division: 230103,
+        }
+    }
+
+    #[test]
+    fn agencies_by_id_or_unique_full_name_and_lines_from_flags_or_defaults() {
+        let agencies =
+            vec![agency(4, "南岗区社保局"), agency(5, "同名机构"), agency(6, "同名机构")];
+        let e = Enrolments::new(Some("110"), Some("南岗区社保局"), &Mapping::default(), agencies)
+            .unwrap();
+        assert_eq!(e.line, Some(BusinessLine::Pension));
+        assert_eq!(e.agency.as_ref().map(|a| a.id), Some(AgencyId(4)));
+        assert_eq!(e.resolve(" 5 ").map(|a| a.id), Some(AgencyId(5)));
+        assert_eq!(e.resolve("同名机构"), None);
+        assert_eq!(e.resolve("南岗区"), None);
+
+        let bad = Enrolments::new(None, Some("同名机构"), &Mapping::default(), e.agencies.clone());
+        assert_eq!(bad.unwrap_err().code(), "import.config");
+        assert_eq!(
+            Enrolments::new(Some("其他"), None, &Mapping::default(), vec![]).unwrap_err().code(),
+            "import.config"
+        );
+        let mapping: Mapping =
+            toml::from_str("[defaults]\nbusiness_line = \"失业保险\"\nagency = \"4\"\n").unwrap();
+        let d = Enrolments::new(None, None, &mapping, e.agencies.clone()).unwrap();
+        assert_eq!(d.line, Some(BusinessLine::Unemployment));
+        assert_eq!(d.agency.map(|a| a.id), Some(AgencyId(4)));
+    }
+
+    #[test]
+    fn the_review_list_headers_are_read_back_as_the_same_fields() {
+        for field in Field::ALL {
+            assert_eq!(Field::from_header(field.name_zh()), Some(field), "{}", field.name_zh());
+        }
+    }
+}
