@@ -47,27 +47,27 @@ for n in $ROWS; do
     echo "== $n rows ($size MiB CSV)"
 
     if [ -z "$SKIP_DRY" ]; then
-    status=0
-    /usr/bin/time -v -o "$dir/time.txt" "$BIN" import "$dir/legacy.csv" --format json --quiet \
-        > "$dir/findings.jsonl" || status=$?
-    if [ "$status" -gt 1 ]; then
-        echo "personbase import failed with status $status" >&2
-        exit 2
-    fi
-    secs=$(seconds_of "$dir/time.txt")
-    cpu=$(cpu_of "$dir/time.txt")
-    echo "personbase import: ${secs}s wall, ${cpu}s cpu, $(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", n / s }') rows/s, peak $(peak_mib_of "$dir/time.txt") MiB"
+        status=0
+        /usr/bin/time -v -o "$dir/time.txt" "$BIN" import "$dir/legacy.csv" --format json --quiet \
+            > "$dir/findings.jsonl" || status=$?
+        if [ "$status" -gt 1 ]; then
+            echo "personbase import failed with status $status" >&2
+            exit 2
+        fi
+        secs=$(seconds_of "$dir/time.txt")
+        cpu=$(cpu_of "$dir/time.txt")
+        echo "personbase import: ${secs}s wall, ${cpu}s cpu, $(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", n / s }') rows/s, peak $(peak_mib_of "$dir/time.txt") MiB"
 
-    python3 "$HERE/score.py" "$dir/answer_key.csv" "$dir/findings.jsonl" || echo "(some goal missed)"
+        python3 "$HERE/score.py" "$dir/answer_key.csv" "$dir/findings.jsonl" || echo "(some goal missed)"
 
-    /usr/bin/time -v -o "$dir/duckdb-time.txt" python3 "$HERE/duckdb_bench.py" "$dir/legacy.csv" \
-        > "$dir/duckdb.txt"
-    dsecs=$(awk '/^duckdb_seconds/ { print $2 }' "$dir/duckdb.txt")
-    dcpu=$(cpu_of "$dir/duckdb-time.txt")
-    echo "duckdb (same deterministic checks, without the probable duplicates): ${dsecs}s wall," \
-        "${dcpu}s cpu, peak $(peak_mib_of "$dir/duckdb-time.txt") MiB"
-    echo "ratio: personbase is $(awk -v a="$dsecs" -v b="$secs" 'BEGIN { printf "%.1f", a / b }')x" \
-        "faster in wall time, $(awk -v a="$dcpu" -v b="$cpu" 'BEGIN { printf "%.1f", a / b }')x in cpu time"
+        /usr/bin/time -v -o "$dir/duckdb-time.txt" python3 "$HERE/duckdb_bench.py" "$dir/legacy.csv" \
+            > "$dir/duckdb.txt"
+        dsecs=$(awk '/^duckdb_seconds/ { print $2 }' "$dir/duckdb.txt")
+        dcpu=$(cpu_of "$dir/duckdb-time.txt")
+        echo "duckdb (same deterministic checks, without the probable duplicates): ${dsecs}s wall," \
+            "${dcpu}s cpu, peak $(peak_mib_of "$dir/duckdb-time.txt") MiB"
+        echo "ratio: personbase is $(awk -v a="$dsecs" -v b="$secs" 'BEGIN { printf "%.1f", a / b }')x" \
+            "faster in wall time, $(awk -v a="$dcpu" -v b="$cpu" 'BEGIN { printf "%.1f", a / b }')x in cpu time"
     fi
 
     case " $APPLY " in *" $n "*) ;; *) continue ;; esac
