@@ -11,10 +11,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use personbase_domain::request::ConfirmationChannel;
 use personbase_domain::{Confirmation, RequestId, RequestState};
+use personbase_server::ApiError;
 use personbase_server::views::FieldChangeView;
+use personbase_store::StoreError;
 use serde::Deserialize;
 
-use super::{Id, Names};
+use super::{Id, Names, Problem};
 use crate::WebState;
 use crate::page::{Frame, WebError, WebResult, render};
 use crate::session::Worker;
@@ -70,9 +72,21 @@ struct RequestPage {
     required: Vec<String>,
     can_sign: bool,
     can_confirm: bool,
+    /// Why the worker's last action was refused, shown above the forms.
+    problem: Option<Problem>,
 }
 
 pub(crate) async fn page(State(state): State<WebState>, worker: Worker, Id(id): Id) -> WebResult {
+    Ok(render(&request_page(&state, &worker, id, None).await?))
+}
+
+/// The request's page, with the refusal of the worker's last action when there was one.
+async fn request_page(
+    state: &WebState,
+    worker: &Worker,
+    id: i64,
+    problem: Option<Problem>,
+) -> WebResult<RequestPage> {
     let store = &state.app.store;
     let request = store.request(RequestId(id)).await?;
     let person = store.person(request.person).await?;
@@ -125,7 +139,7 @@ pub(crate) async fn page(State(state): State<WebState>, worker: Worker, Id(id): 
         && request.steps.iter().any(|s| s.agency == mine && s.signed.is_none());
     let can_confirm = request.state == RequestState::WaitingForPerson;
 
-    Ok(render(&RequestPage {
+    Ok(RequestPage {
         frame: worker.frame(text::REQUEST_TITLE),
         id,
         person: request.person.0,
@@ -151,11 +165,27 @@ pub(crate) async fn page(State(state): State<WebState>, worker: Worker, Id(id): 
         required: request.documents.clone(),
         can_sign,
         can_confirm,
-    }))
+        problem,
+    })
 }
 
-fn back(id: i64) -> axum::response::Response {
-    Redirect::to(&format!("/requests/{id}")).into_response()
+/// After an action: back to the request's page; a refusal is shown there, with its status.
+async fn after(
+    state: &WebState,
+    worker: &Worker,
+    id: i64,
+    outcome: Result<(), StoreError>,
+) -> WebResult {
+    let err = match outcome {
+        Ok(()) => return Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(err) => ApiError::from(err),
+    };
+    if err.status == StatusCode::NOT_FOUND {
+        return Err(err.into());
+    }
+    let status = err.status;
+    let page = request_page(state, worker, id, Some(err.into())).await?;
+    Ok((status, render(&page)).into_response())
 }
 
 /// Signs off for the worker's agency (R2.2, R2.3); the last sign-off makes it effective.
@@ -164,14 +194,16 @@ pub(crate) async fn sign_off(
     worker: Worker,
     Id(id): Id,
 ) -> WebResult {
-    let request = state.app.store.sign_off(&worker.operator, RequestId(id)).await?;
-    tracing::info!(
-        operator = worker.operator.id.0,
-        request = id,
-        state = request.state.code(),
-        "signed off on a page"
-    );
-    Ok(back(id))
+    let outcome = state.app.store.sign_off(&worker.operator, RequestId(id)).await;
+    if let Ok(request) = &outcome {
+        tracing::info!(
+            operator = worker.operator.id.0,
+            request = id,
+            state = request.state.code(),
+            "signed off on a page"
+        );
+    }
+    after(&state, &worker, id, outcome.map(|_| ())).await
 }
 
 /// The rejection form.
@@ -192,9 +224,11 @@ pub(crate) async fn reject(
     if comment.is_empty() {
         return Err(WebError::status(StatusCode::UNPROCESSABLE_ENTITY, text::REJECT_NEEDS_COMMENT));
     }
-    state.app.store.reject_request(&worker.operator, RequestId(id), comment).await?;
-    tracing::info!(operator = worker.operator.id.0, request = id, "rejected on a page");
-    Ok(back(id))
+    let outcome = state.app.store.reject_request(&worker.operator, RequestId(id), comment).await;
+    if outcome.is_ok() {
+        tracing::info!(operator = worker.operator.id.0, request = id, "rejected on a page");
+    }
+    after(&state, &worker, id, outcome.map(|_| ())).await
 }
 
 /// The counter confirmation form: the signed form's reference and the person's answer.
@@ -227,14 +261,16 @@ pub(crate) async fn confirm(
         },
         at: store.clock().now(),
     };
-    let request = store.confirm_request(RequestId(id), confirmation, None).await?;
-    tracing::info!(
-        operator = worker.operator.id.0,
-        request = id,
-        state = request.state.code(),
-        "confirmation recorded on a page"
-    );
-    Ok(back(id))
+    let outcome = store.confirm_request(RequestId(id), confirmation, None).await;
+    if let Ok(request) = &outcome {
+        tracing::info!(
+            operator = worker.operator.id.0,
+            request = id,
+            state = request.state.code(),
+            "confirmation recorded on a page"
+        );
+    }
+    after(&state, &worker, id, outcome.map(|_| ())).await
 }
 
 /// The media types a document is served as; anything else is a download of bytes, so that an
