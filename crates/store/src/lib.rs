@@ -64,6 +64,7 @@ mod auth;
 mod bulk;
 mod business;
 mod cards;
+mod citizens;
 mod db;
 mod documents;
 mod error;

@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use super::person_for;
 use super::provider::{Begin, Begun, Claimed, LoginError, LoginStart, Reply, VerifiedCitizen};
-use super::sessions::SessionOf;
+use super::sessions;
 use crate::WebState;
 use crate::page::{Frame, WebResult, render};
 use crate::session::{CITIZEN_COOKIE, LOGIN_COOKIE, cookie, removal};
@@ -224,7 +224,7 @@ pub(super) async fn dev_complete(
     };
     match open_session(&state, &verified).await? {
         Ok(token) => {
-            close_previous(&state, &jar);
+            close_previous(&state, &jar).await?;
             let jar = jar.add(cookie(CITIZEN_COOKIE, token)).add(removal(LOGIN_COOKIE));
             Ok((jar, Redirect::to("/self")).into_response())
         }
@@ -244,20 +244,18 @@ async fn open_session(
         Ok(person) => person,
         Err(err) => return Ok(Err(err)),
     };
-    let now = state.app.store.clock().now();
-    let of = SessionOf { person: person.id, masked_name: person.name.masked() };
-    let Some(token) = state.citizens.sessions().open(of, now) else {
-        return Ok(Err(LoginError::Busy));
-    };
+    let store = &state.app.store;
+    let token = sessions::open(store, person.id, store.clock().now()).await?;
     tracing::info!(person = person.id.0, "citizen session opened");
     Ok(Ok(token))
 }
 
 /// Ends the session the browser held before this login, if any.
-fn close_previous(state: &WebState, jar: &CookieJar) {
+async fn close_previous(state: &WebState, jar: &CookieJar) -> WebResult<()> {
     if let Some(old) = jar.get(CITIZEN_COOKIE) {
-        state.citizens.sessions().close(old.value());
+        sessions::close(&state.app.store, old.value()).await?;
     }
+    Ok(())
 }
 
 fn binding_cookie(value: String) -> Cookie<'static> {
@@ -308,7 +306,7 @@ pub(super) async fn oidc_callback(
     };
     match open_session(&state, &verified).await? {
         Ok(token) => {
-            close_previous(&state, &jar);
+            close_previous(&state, &jar).await?;
             let jar = jar.add(cookie(CITIZEN_COOKIE, token));
             Ok((jar, render(&ContinuePage {})).into_response())
         }
@@ -317,10 +315,10 @@ pub(super) async fn oidc_callback(
 }
 
 /// `POST /self/logout`.
-pub(super) async fn logout(State(state): State<WebState>, jar: CookieJar) -> Response {
+pub(super) async fn logout(State(state): State<WebState>, jar: CookieJar) -> WebResult {
     if let Some(token) = jar.get(CITIZEN_COOKIE) {
-        state.citizens.sessions().close(token.value());
+        sessions::close(&state.app.store, token.value()).await?;
         tracing::info!("citizen session closed");
     }
-    (jar.add(removal(CITIZEN_COOKIE)), Redirect::to("/self/login")).into_response()
+    Ok((jar.add(removal(CITIZEN_COOKIE)), Redirect::to("/self/login")).into_response())
 }

@@ -3,7 +3,8 @@
 //!
 //! - [`provider`]: the [`IdentityProvider`] trait; [`oidc`] (the province's unified identity
 //!   service) and [`dev`] (a one-time code on the console, demo and tests only) implement it.
-//! - [`sessions`]: the citizens' sessions behind the cookie [`CITIZEN_COOKIE`].
+//! - [`sessions`]: the citizens' sessions behind the cookie [`CITIZEN_COOKIE`], kept in the
+//!   database.
 //! - [`login`]: `/self/login` and its steps, `/self/logout`.
 //! - [`pages`]: `/self`, the contact change and the answers to requests.
 //!
@@ -31,13 +32,11 @@ use crate::WebState;
 use crate::page::{Frame, WebError, WebResult};
 use crate::session::CITIZEN_COOKIE;
 pub use provider::{IdentityProvider, LoginError, VerifiedCitizen};
-use sessions::CitizenSessions;
 
-/// The citizens' login: which identity provider, and the sessions it opened.
+/// The citizens' login: which identity provider (the sessions it opens are in the database).
 #[derive(Clone, Default)]
 pub struct Citizens {
     provider: Option<Arc<dyn IdentityProvider>>,
-    sessions: CitizenSessions,
 }
 
 impl std::fmt::Debug for Citizens {
@@ -54,17 +53,12 @@ impl Citizens {
 
     /// Citizens log in through `provider`.
     pub fn with_provider(provider: Arc<dyn IdentityProvider>) -> Self {
-        Citizens { provider: Some(provider), sessions: CitizenSessions::default() }
+        Citizens { provider: Some(provider) }
     }
 
     /// The identity provider, when one is configured.
     pub fn provider(&self) -> Option<&dyn IdentityProvider> {
         self.provider.as_deref()
-    }
-
-    /// The open sessions.
-    pub fn sessions(&self) -> &CitizenSessions {
-        &self.sessions
     }
 }
 
@@ -118,10 +112,11 @@ impl FromRequestParts<WebState> for Citizen {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(CITIZEN_COOKIE).map(|c| c.value().to_owned());
         let token = token.ok_or(WebError::CitizenLogin)?;
-        let now = state.app.store.clock().now();
-        let of = state.citizens.sessions.find(&token, now).ok_or(WebError::CitizenLogin)?;
+        let store = &state.app.store;
+        let person = sessions::find(store, &token, store.clock().now()).await?;
+        let person = store.person(person.ok_or(WebError::CitizenLogin)?).await?;
         let csrf = state.csrf.token(CITIZEN_COOKIE, &token);
-        Ok(Citizen { person: of.person, masked_name: of.masked_name, csrf })
+        Ok(Citizen { person: person.id, masked_name: person.name.masked(), csrf })
     }
 }
 
