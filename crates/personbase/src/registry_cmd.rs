@@ -133,9 +133,11 @@ fn open_snapshot(
     encoding: CsvEncoding,
     delimiter: Option<u8>,
 ) -> Result<(impl Read + use<>, u8)> {
-    let mut file = File::open(path).with_context(|| format!("无法打开文件 {}", path.display()))?;
+    let file = File::open(path).with_context(|| format!("无法打开文件 {}", path.display()))?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut file = Progress { inner: file, read: 0, total, next: total / 10 };
     let mut sample = Vec::with_capacity(1 << 16);
-    Read::by_ref(&mut file)
+    file.by_ref()
         .take(1 << 16)
         .read_to_end(&mut sample)
         .with_context(|| format!("无法读取文件 {}", path.display()))?;
@@ -157,6 +159,26 @@ fn open_snapshot(
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&first));
     let header = canonical_header(&first, delimiter)?;
     Ok((Cursor::new(header).chain(reader), delimiter))
+}
+
+/// A reader that prints how much of the file it has read to standard error, every tenth.
+struct Progress {
+    inner: File,
+    read: u64,
+    total: u64,
+    next: u64,
+}
+
+impl Read for Progress {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.total >= 1 << 26 && self.read >= self.next && self.read < self.total {
+            eprintln!("  已读取 {}%……", self.read * 100 / self.total);
+            self.next += self.total / 10;
+        }
+        Ok(n)
+    }
 }
 
 /// The header line with every column the import crate recognises renamed to its name in
