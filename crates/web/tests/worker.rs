@@ -410,6 +410,36 @@ async fn a_document_is_downloaded_by_an_agency_that_needs_to_know_and_the_view_i
 }
 
 #[tokio::test]
+async fn a_change_against_a_stale_version_comes_back_on_the_current_record() {
+    let world = World::new().await;
+    let id = world.enter(&number(230103, "19850312", 123), "张三").await;
+    world.enrol(id, BusinessLine::Employment, &world.employment).await;
+    let browser = Browser::new(&world);
+    let form_path = format!("/persons/{id}/change");
+    let form = browser.get(&form_path, &world.employment).await;
+    assert!(form.html.contains("id=\"f-expected-version\" value=\"1\""));
+    // Another worker changes the record first.
+    propose(&world, id, &world.employment, json!({ "household_type": "20" })).await;
+
+    let fields =
+        [("phone", "13812345678"), ("reason", "本人申请更新联系电话"), ("expected_version", "1")];
+    let stale = browser
+        .post_multipart(
+            &format!("{form_path}?_csrf={}", form.csrf()),
+            &world.employment,
+            &fields,
+            &[],
+        )
+        .await;
+
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.html);
+    assert!(stale.element("preview-message").unwrap().contains("当前版本 2"), "{}", stale.html);
+    assert!(stale.html.contains("id=\"f-expected-version\" value=\"2\""));
+    assert!(stale.html.contains("value=\"13812345678\""), "the typed value is kept");
+    assert!(world.record(id).await.phone.is_none());
+}
+
+#[tokio::test]
 async fn a_signing_agency_rejects_with_a_comment() {
     let world = World::new().await;
     let id = three_agencies(&world).await;

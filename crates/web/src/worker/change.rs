@@ -448,7 +448,12 @@ pub(crate) async fn submit(
         Err(err) => {
             let api = ApiError::from(err);
             let status = api.status;
-            let outcome = if api.body.rule.is_some() { "refused" } else { "invalid" };
+            let stale = api.body.code == "version_conflict";
+            let outcome = if api.body.rule.is_some() || stale { "refused" } else { "invalid" };
+            // A stale version: the form comes back on the current record (its placeholders
+            // and version), for the worker to check and submit again.
+            let form =
+                if stale { ChangeForm { expected_version: String::new(), ..form } } else { form };
             Ok(failed(&form, status, outcome, api.into()))
         }
     }
