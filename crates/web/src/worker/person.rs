@@ -59,7 +59,7 @@ pub(crate) struct HistoryRow {
     at: String,
     what: &'static str,
     who: String,
-    agency: String,
+    agency: Option<String>,
     request: Option<i64>,
     changes: Vec<FieldChangeView>,
 }
@@ -174,7 +174,7 @@ async fn person_page(
             at: text::datetime(entry.at),
             what,
             who,
-            agency: entry.agency.map(|a| names.agency(a)).unwrap_or_default(),
+            agency: entry.agency.map(|a| names.agency(a)),
             request: entry.request.map(|r| r.0),
             changes,
         });
