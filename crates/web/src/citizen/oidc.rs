@@ -7,7 +7,8 @@
 //! when the provider cannot be reached then; a token naming a key id we do not know makes the
 //! adapter re-read them (at most once a minute), so a key rotation needs no restart.
 //!
-//! Configured from a TOML file (`personbase serve --citizen-login FILE.toml`):
+//! Configured from a TOML file (`personbase serve --citizen-login FILE.toml`; a commented
+//! example is `config/citizen-login.example.toml`):
 //!
 //! ```toml
 //! issuer = "https://id.example.gov.cn/oidc"   # discovery at {issuer}/.well-known/openid-configuration
@@ -403,5 +404,12 @@ mod tests {
         assert!(OidcConfig::from_toml(&typo).unwrap_err().contains("name_clam"));
         let bad_url = good.replace("https://pb.example.gov.cn/self", "not a url");
         assert!(OidcConfig::from_toml(&bad_url).unwrap_err().starts_with("redirect_url"));
+    }
+
+    #[test]
+    fn the_example_configuration_is_valid() {
+        let example = include_str!("../../../../config/citizen-login.example.toml");
+        let config = OidcConfig::from_toml(example).unwrap();
+        assert_eq!(config.redirect_url, "https://personbase.example.gov.cn/self/login/callback");
     }
 }
