@@ -168,13 +168,16 @@ async fn any_other_field_is_refused_by_the_self_service_rule_and_says_how_to_cha
     let world = World::new().await;
     let (id, ssn) = zhang(&world).await;
     world.enrol(id, BusinessLine::Pension, &world.insurance).await;
+    world.enrol(id, BusinessLine::Employment, &world.employment).await;
+    world.enrol(id, BusinessLine::Medical, &world.insurance).await;
     let (app, codes) = dev_pages(&world.store);
     let mut browser = Browser::new(&app);
     dev_login(&mut browser, &codes, &ssn, "张三").await;
 
     let page = browser.get("/self").await;
     let how_to = &page.body[page.body.find("id=\"how-to-change\"").unwrap()..];
-    assert!(how_to.contains("南岗区社会保险事业局"), "the counter holding the person");
+    assert_eq!(how_to.matches("南岗区社会保险事业局").count(), 1, "each counter once");
+    assert!(how_to.contains("南岗区就业服务中心"), "every agency holding the person");
     assert!(how_to.contains("data-field=\"ssn\""));
     assert!(how_to.contains("户口簿复印件"), "the policy's documents for a number change");
     assert!(!how_to.contains("data-field=\"phone\""), "contact fields change online");

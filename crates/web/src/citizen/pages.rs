@@ -151,6 +151,7 @@ async fn build(state: &WebState, citizen: &Citizen) -> WebResult<SelfPage> {
     if holders.is_empty() {
         holders.push(person.entered_by);
     }
+    holders.sort();
     holders.dedup();
     let counters = holders.iter().map(|a| agency_name(*a)).collect();
     let kinds: Vec<_> =
