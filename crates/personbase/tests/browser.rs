@@ -162,7 +162,13 @@ impl Stack {
             .await;
         match found {
             Ok(element) => element,
-            Err(e) => panic!("no element {css} on {}: {e}", self.path().await),
+            Err(e) => {
+                let body = match self.client.find(Locator::Css("main")).await {
+                    Ok(main) => main.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                panic!("no element {css} on {} ({e}); the page says:\n{body}", self.path().await)
+            }
         }
     }
 
@@ -178,6 +184,18 @@ impl Stack {
 
     async fn click(&self, css: &str) {
         self.find(css).await.click().await.unwrap();
+    }
+
+    /// Clicks what leads to another page, and waits until the browser has left this one (the
+    /// old page's root element goes stale), so that the next look is at the new page.
+    async fn submit(&self, css: &str) {
+        let old = self.client.find(Locator::Css("html")).await.unwrap();
+        self.click(css).await;
+        let started = Instant::now();
+        while old.tag_name().await.is_ok() {
+            assert!(started.elapsed() < Duration::from_secs(15), "{css} led nowhere");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn path(&self) -> String {
@@ -218,7 +236,7 @@ impl Stack {
         self.go("/login").await;
         self.fill("input[name=login]", login).await;
         self.fill("input[name=password]", password).await;
-        self.click("#login-submit").await;
+        self.submit("#login-submit").await;
         self.find("#who-name").await;
     }
 
@@ -281,7 +299,7 @@ async fn masked_list_and_journaled_unmasking(stack: &Stack) {
     let name = db_text(stack, "SELECT name FROM persons WHERE id = ?", 1).await;
     stack.go("/search").await;
     stack.fill("#q-number", &fifteen(&ssn)).await;
-    stack.click("#search-submit").await;
+    stack.submit("#search-submit").await;
     let results = stack.text("table#results").await;
     let masked = format!("{}**********{}", &ssn[..4], &ssn[14..]);
     assert!(results.contains(&masked), "masked number {masked} in {results}");
@@ -289,12 +307,12 @@ async fn masked_list_and_journaled_unmasking(stack: &Stack) {
     assert!(!results.contains(&name), "the full name is not listed");
     stack.shot("search").await;
 
-    stack.click("a.person-link").await;
+    stack.submit("a.person-link").await;
     let record = stack.text("#record").await;
     assert!(!record.contains(&ssn), "the person's page is masked");
     let before = stack.journal_count("person.viewed", 1).await;
     stack.fill("#unmask-reason", "核对参保信息").await;
-    stack.click("#unmask-submit").await;
+    stack.submit("#unmask-submit").await;
     let full = stack.text("#record-full").await;
     assert!(full.contains(&ssn) && full.contains(&name), "the full record: {full}");
     assert_eq!(stack.journal_count("person.viewed", 1).await, before + 1, "journaled");
@@ -306,7 +324,7 @@ async fn masked_list_and_journaled_unmasking(stack: &Stack) {
 async fn refused_change_shows_the_rule(stack: &Stack) {
     stack.login(NANGANG_SI.0, NANGANG_SI.1).await;
     stack.go("/persons/3/change").await;
-    stack.fill("#f-phone", "13912345678").await;
+    stack.fill("#f-household_type", "20").await;
     let preview = stack.wait_text("#preview", "在途业务").await;
     assert!(preview.contains("YL2026000003"), "names the transaction: {preview}");
     assert!(preview.contains("办结"), "says what to do: {preview}");
@@ -322,6 +340,7 @@ async fn three_agency_number_change(stack: &Stack) {
     let new = with_sequence(&old, "195");
     stack.login(NANGANG_SI.0, NANGANG_SI.1).await;
     stack.go("/persons/1/change").await;
+    stack.fill("#f-reason", "本人持证更正社会保障号码").await;
     stack.fill("#f-ssn", &new).await;
     let steps = stack.wait_text("#preview", "就业").await;
     let order: Vec<String> = {
@@ -341,7 +360,7 @@ async fn three_agency_number_change(stack: &Stack) {
         input.send_keys(&upload.display().to_string()).await.unwrap();
     }
     stack.shot("change-preview").await;
-    stack.click("#change-submit").await;
+    stack.submit("#change-submit").await;
     let status = stack.find("#request-status").await;
     assert_eq!(status.attr("data-status").await.unwrap().as_deref(), Some("waiting_for_signoff"));
     let request = stack.path().await.trim_start_matches("/requests/").to_owned();
@@ -349,12 +368,11 @@ async fn three_agency_number_change(stack: &Stack) {
     for (login, password) in [NANGANG_EMP, HARBIN_SI, NANGANG_SI] {
         stack.login(login, password).await;
         stack.go("/inbox").await;
-        stack.click(&format!("tr[data-request=\"{request}\"] a")).await;
+        stack.submit(&format!("tr[data-request=\"{request}\"] a")).await;
         if login == NANGANG_EMP.0 {
             stack.shot("request-sign-off").await;
         }
-        stack.click("#signoff-submit").await;
-        stack.find("#request-status").await;
+        stack.submit("#signoff-submit").await;
     }
     let status = stack.find("#request-status").await;
     assert_eq!(status.attr("data-status").await.unwrap().as_deref(), Some("effective"));
@@ -379,7 +397,7 @@ async fn citizen_login(stack: &Stack, person: i64) {
     stack.fill("#dev-number", &ssn).await;
     stack.fill("#dev-name", &name).await;
     let seen = stack.console.lock().unwrap().len();
-    stack.click("#dev-send").await;
+    stack.submit("#dev-send").await;
     let masked = format!("{}**********{}", &ssn[..4], &ssn[14..]);
     let started = Instant::now();
     let code = loop {
@@ -394,7 +412,7 @@ async fn citizen_login(stack: &Stack, person: i64) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     stack.fill("#dev-code", &code).await;
-    stack.click("#dev-login").await;
+    stack.submit("#dev-login").await;
     stack.find("#self-record").await;
 }
 
@@ -403,9 +421,10 @@ async fn citizen_login(stack: &Stack, person: i64) {
 async fn person_confirms_on_self_service(stack: &Stack) {
     stack.login(NANGANG_SI.0, NANGANG_SI.1).await;
     stack.go("/persons/2/change").await;
+    stack.fill("#f-reason", "户籍性质变更").await;
     stack.fill("#f-household_type", "20").await;
     stack.wait_text("#preview", "本人").await;
-    stack.click("#change-submit").await;
+    stack.submit("#change-submit").await;
     let status = stack.find("#request-status").await;
     assert_eq!(status.attr("data-status").await.unwrap().as_deref(), Some("waiting_for_person"));
     let request = stack.path().await.trim_start_matches("/requests/").to_owned();
@@ -415,7 +434,7 @@ async fn person_confirms_on_self_service(stack: &Stack) {
     let form = format!("form.confirm-form[data-request=\"{request}\"]");
     stack.find(&form).await;
     stack.shot("self-service-confirm").await;
-    stack.click(&format!("{form} .confirm-yes")).await;
+    stack.submit(&format!("{form} .confirm-yes")).await;
     stack.find("#self-record").await;
     stack.client.set_window_size(1280, 900).await.unwrap();
     let state =
@@ -443,7 +462,7 @@ async fn self_service_is_contact_only(stack: &Stack) {
     assert_eq!(names, ["home_address", "phone"]);
     assert!(stack.text("#how-to-change").await.contains("社会保障号码"));
     stack.fill("#f-phone", "13812345678").await;
-    stack.click("#contact-submit").await;
+    stack.submit("#contact-submit").await;
     stack.find("#self-record").await;
     stack.shot("self-service").await;
     stack.client.set_window_size(1280, 900).await.unwrap();
@@ -458,7 +477,7 @@ async fn login_page_and_header(stack: &Stack) {
     stack.shot("login").await;
     stack.fill("input[name=login]", NANGANG_SI.0).await;
     stack.fill("input[name=password]", "wrong").await;
-    stack.click("#login-submit").await;
+    stack.submit("#login-submit").await;
     assert!(stack.text(".refusal").await.contains("用户名或密码错误"));
 
     stack.login(NANGANG_SI.0, NANGANG_SI.1).await;
