@@ -6,7 +6,7 @@ use personbase_testkit as common;
 
 use axum::http::{Method, StatusCode};
 use common::{World, change, number};
-use personbase_domain::BusinessLine;
+use personbase_domain::{AgencyKind, BusinessLine, Level, Role};
 use serde_json::json;
 
 fn changes_path(id: i64) -> String {
@@ -146,6 +146,52 @@ async fn an_active_card_blocks_a_printed_field_until_the_centre_voids_it() {
     let history = world.store.history(personbase_domain::PersonId(id)).await.unwrap();
     let voided = history.iter().find(|e| e.action == "card.voided").unwrap();
     assert_eq!(voided.after["details"]["fee_fen"], 2000, "the replacement fee is recorded");
+}
+
+#[tokio::test]
+async fn a_centre_handles_the_cards_of_its_region_and_a_person_holds_one_card_in_use() {
+    let world = World::new().await;
+    let id = world.enter(&number(230103, "19850312", 123), "张三").await;
+    world.enrol(id, BusinessLine::Employment, &world.employment).await;
+    let qiqihar = world
+        .store
+        .create_agency(
+            "齐齐哈尔市信息中心",
+            AgencyKind::InformationCentre,
+            Level::Prefecture,
+            230200,
+        )
+        .await
+        .unwrap();
+    let far = common::clerk_at(&world.store, &qiqihar, "qqhr-centre", &[Role::Handler]).await;
+    let issue = format!("/api/v1/persons/{id}/cards");
+
+    let (status, refused) = world.post(&issue, &far, json!({ "card_number": "HL0000009" })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert_eq!(refused["code"], "card_outside_region");
+    assert_eq!(refused["rule"], "cards-by-centre");
+
+    let (status, card) =
+        world.post(&issue, &world.centre, json!({ "card_number": "HL0000001" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{card}");
+    let (status, second) =
+        world.post(&issue, &world.centre, json!({ "card_number": "HL0000002" })).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{second}");
+    assert_eq!(second["code"], "active_card_exists");
+    assert_eq!(second["rule"], "card-void-first");
+    assert_eq!(second["details"]["card_number"], "HL0000001");
+
+    let void = format!("/api/v1/cards/{}/void", card["id"]);
+    let (status, refused) = world.post(&void, &far, json!({ "reason": "卡面姓名有误" })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert_eq!(refused["code"], "card_outside_region");
+    let (status, _) = world.post(&void, &world.centre, json!({ "reason": "卡面姓名有误" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, replacement) =
+        world.post(&issue, &world.centre, json!({ "card_number": "HL0000002" })).await;
+    assert_eq!(status, StatusCode::CREATED, "after the void, a new card: {replacement}");
+    let issued = world.actions(id).await.iter().filter(|a| *a == "card.issued").count();
+    assert_eq!(issued, 2);
 }
 
 #[tokio::test]

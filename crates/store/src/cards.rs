@@ -1,7 +1,7 @@
 //! Social security cards (R2.14): issued and voided by information centres; voiding records
 //! the replacement fee the policy sets.
 
-use personbase_domain::rules::check_card_action;
+use personbase_domain::rules::{check_card_action, check_card_issue};
 use personbase_domain::{Card, CardId, CardStatus, Operator, PersonId};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -12,11 +12,12 @@ use crate::error::{Result, StoreError};
 use crate::journal::{self, Entry};
 use crate::reference::acting;
 use crate::rows::{self, CARD_COLUMNS};
-use crate::situation::person_in;
+use crate::situation;
 
 impl Store {
     /// Issues a card to `person` with the record's name and number printed on its face. Only
-    /// an information centre's handler may. Journaled as `card.issued`.
+    /// a handler of an information centre covering the person may, and only while the person
+    /// holds no card in use (R2.14: void it first). Journaled as `card.issued`.
     pub async fn issue_card(
         &self,
         by: &Operator,
@@ -29,8 +30,10 @@ impl Store {
         let now = self.clock.now();
         let mut tx = begin_write(&self.pool).await?;
         let (operator, agency) = acting(&mut tx, by).await?;
-        check_card_action(&operator, &agency).map_err(StoreError::Refused)?;
-        let holder = person_in(&mut tx, person).await?;
+        let loaded = situation::load(&mut tx, person, None).await?;
+        check_card_action(&operator, &agency, &loaded.situation()).map_err(StoreError::Refused)?;
+        check_card_issue(&loaded.situation()).map_err(StoreError::Refused)?;
+        let holder = loaded.person;
         let taken = sqlx::query("SELECT id FROM cards WHERE card_number = $1")
             .bind(card_number.trim())
             .fetch_optional(&mut *tx)
@@ -119,8 +122,9 @@ impl Store {
         let now = self.clock.now();
         let mut tx = begin_write(&self.pool).await?;
         let (operator, agency) = acting(&mut tx, by).await?;
-        check_card_action(&operator, &agency).map_err(StoreError::Refused)?;
         let before = card_in(&mut tx, card).await?;
+        let loaded = situation::load(&mut tx, before.person, None).await?;
+        check_card_action(&operator, &agency, &loaded.situation()).map_err(StoreError::Refused)?;
         if before.status != from {
             return Err(StoreError::invalid(
                 "card",

@@ -16,7 +16,7 @@ mod view;
 use serde::{Deserialize, Serialize};
 
 pub use blocks::{check_blocks, recheck_before_effect};
-pub use cards::check_card_action;
+pub use cards::{check_card_action, check_card_issue};
 pub use change::decide_change;
 pub use entry::{EntryPlan, decide_entry, same_person};
 pub use ids::RuleId;

@@ -14,12 +14,8 @@ pub fn check_view(agency: &Agency, situation: &Situation<'_>) -> Result<(), Refu
     if holds || person.entered_by == agency.id {
         return Ok(());
     }
-    if agency.kind == AgencyKind::InformationCentre {
-        let covers_number = person.ssn.division_code().is_some_and(|d| agency.region_contains(d));
-        let covers_holder = situation.agencies.iter().any(|a| agency.region_contains(a.division));
-        if agency.level == Level::Province || covers_number || covers_holder {
-            return Ok(());
-        }
+    if centre_covers(agency, situation) {
+        return Ok(());
     }
     Err(Refusal::new(
         RuleId::NeedToKnow,
@@ -27,6 +23,19 @@ pub fn check_view(agency: &Agency, situation: &Situation<'_>) -> Result<(), Refu
         "此人不在本机构业务范围或监督地区内，不能查看完整信息",
     )
     .with(json!({ "agency_id": agency.id })))
+}
+
+/// Whether `agency` is an information centre whose region covers the person: the provincial
+/// centre covers everyone; another covers the division of the person's number and every
+/// person whose business an agency in its region holds.
+pub(crate) fn centre_covers(agency: &Agency, situation: &Situation<'_>) -> bool {
+    if agency.kind != AgencyKind::InformationCentre {
+        return false;
+    }
+    let covers_number =
+        situation.person.ssn.division_code().is_some_and(|d| agency.region_contains(d));
+    let covers_holder = situation.agencies.iter().any(|a| agency.region_contains(a.division));
+    agency.level == Level::Province || covers_number || covers_holder
 }
 
 /// Allows the supervision of work in `division` — the region's requests, overdue work,
