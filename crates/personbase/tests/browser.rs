@@ -157,7 +157,7 @@ impl Stack {
         let found = self
             .client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(Duration::from_secs(30))
             .for_element(Locator::Css(css))
             .await;
         match found {
@@ -193,7 +193,7 @@ impl Stack {
         self.click(css).await;
         let started = Instant::now();
         while old.tag_name().await.is_ok() {
-            assert!(started.elapsed() < Duration::from_secs(15), "{css} led nowhere");
+            assert!(started.elapsed() < Duration::from_secs(30), "{css} led nowhere");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -214,7 +214,7 @@ impl Stack {
                 return text;
             }
             assert!(
-                started.elapsed() < Duration::from_secs(10),
+                started.elapsed() < Duration::from_secs(30),
                 "{css} never showed {needle:?}; it shows {text:?}"
             );
             tokio::time::sleep(Duration::from_millis(150)).await;
@@ -410,7 +410,7 @@ async fn citizen_login(stack: &Stack, person: i64) {
         if let Some(line) = line {
             break line.split_whitespace().last().unwrap().to_owned();
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "no one-time code on the console");
+        assert!(started.elapsed() < Duration::from_secs(30), "no one-time code on the console");
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     stack.fill("#dev-code", &code).await;
