@@ -146,3 +146,25 @@ async fn the_comparison_pages_in_id_order_and_names_each_differing_field_and_the
     assert_eq!(findings[1].discrepancy, personbase_store::Discrepancy::Absent);
     assert!(findings[1].holders.is_empty());
 }
+
+#[tokio::test]
+async fn a_number_repeated_in_a_later_batch_names_the_later_line() {
+    let w = world().await;
+    let rows: Vec<String> = (0..70)
+        .map(|i| {
+            let n = ssn(&format!("230103199001{:02}{:03}", i % 28 + 1, 100 + i));
+            format!(
+                "{n},张伟,{},1990-01-{:02},汉族,黑龙江省哈尔滨市南岗区学府路1号",
+                n.gender().unwrap().code(),
+                i % 28 + 1
+            )
+        })
+        .collect();
+    let mut all = rows.clone();
+    all.push(rows[0].clone());
+
+    let err = w.store.load_registry_csv(csv(&all).as_bytes()).await.unwrap_err();
+
+    assert!(err.message_zh().starts_with("line 72, ssn"), "{}", err.message_zh());
+    assert_eq!(w.store.registry_record(&ssn("23010319900101100")).await.unwrap(), None);
+}
