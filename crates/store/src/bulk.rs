@@ -18,16 +18,15 @@
 use personbase_domain::rules::{EntryPlan, InputSource, Refusal, decide_entry, same_person};
 use personbase_domain::{
     AgencyId, BusinessLine, Enrolment, EnrolmentId, NewPerson, Operator, Person, PersonId,
-    PersonStatus,
 };
 use serde_json::{Value, json};
 use sqlx::Row;
 
 use crate::Store;
-use crate::db::{Tx, begin_read, begin_write, date_text, time_text};
-use crate::error::{Result, StoreError};
+use crate::db::{Tx, begin_read, begin_write, time_text};
+use crate::error::Result;
 use crate::journal::{Chain, Entry};
-use crate::people::registry_differs;
+use crate::people::{insert_person, registry_differs};
 use crate::reference::acting;
 use crate::rows::{self, PERSON_COLUMNS};
 use crate::situation::registry_in;
@@ -213,45 +212,7 @@ impl Writer<'_> {
         plan: EntryPlan,
         entered_by: AgencyId,
     ) -> Result<PersonId> {
-        let new = plan.person;
-        let (Some(gender), Some(birth_date)) = (new.gender, new.birth_date) else {
-            return Err(StoreError::invalid("gender", "请录入性别和出生日期"));
-        };
-        let inserted = sqlx::query(
-            "INSERT INTO persons (ssn, name, gender, birth_date, ethnicity, household_address, \
-             household_type, home_address, phone, status, merged_into, entered_by, version, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, 1, $12, $12) RETURNING id",
-        )
-        .bind(new.ssn.as_str())
-        .bind(new.name.as_str())
-        .bind(gender.code())
-        .bind(date_text(birth_date))
-        .bind(new.ethnicity.code())
-        .bind(new.household_address.as_str())
-        .bind(new.household_type.code())
-        .bind(new.home_address.as_ref().map(|a| a.as_str().to_owned()))
-        .bind(new.phone.as_ref().map(|p| p.as_str().to_owned()))
-        .bind(PersonStatus::Active.code())
-        .bind(entered_by.0)
-        .bind(time_text(self.now))
-        .fetch_one(&mut **self.tx)
-        .await?;
-        let person = Person {
-            id: PersonId(inserted.try_get("id")?),
-            ssn: new.ssn,
-            name: new.name,
-            gender,
-            birth_date,
-            ethnicity: new.ethnicity,
-            household_address: new.household_address,
-            household_type: new.household_type,
-            home_address: new.home_address,
-            phone: new.phone,
-            status: PersonStatus::Active,
-            entered_by,
-            version: 1,
-        };
+        let person = insert_person(self.tx, plan.person, entered_by, self.now).await?;
 
         let created = Entry {
             operator: Some(self.operator.id),

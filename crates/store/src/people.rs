@@ -1,11 +1,11 @@
 //! Person records: entry (R2.7, R2.8 through `decide_entry`), look-ups, the journaled view of
 //! unmasked data (R4.2), and the record with everything attached.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use personbase_domain::rules::{InputSource, check_view, decide_entry};
 use personbase_domain::{
-    Agency, Card, ChangeRequest, Enrolment, NewPerson, Operator, Person, PersonId, PersonName,
-    PersonStatus, SpecialBusiness, Transaction,
+    Agency, AgencyId, Card, ChangeRequest, Enrolment, NewPerson, Operator, Person, PersonId,
+    PersonName, PersonStatus, SpecialBusiness, Transaction,
 };
 use personbase_identity::SocialSecurityNumber;
 use serde::Serialize;
@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use sqlx::Row;
 
 use crate::Store;
-use crate::db::{begin_read, begin_write, date_text, time_text};
+use crate::db::{Conn, begin_read, begin_write, date_text, time_text};
 use crate::error::{Result, StoreError};
 use crate::journal::{self, Entry};
 use crate::reference::acting;
@@ -97,45 +97,7 @@ impl Store {
             }
         };
 
-        let new = plan.person;
-        let (Some(gender), Some(birth_date)) = (new.gender, new.birth_date) else {
-            return Err(StoreError::invalid("gender", "请录入性别和出生日期"));
-        };
-        let row = sqlx::query(
-            "INSERT INTO persons (ssn, name, gender, birth_date, ethnicity, household_address, \
-             household_type, home_address, phone, status, merged_into, entered_by, version, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, 1, $12, $12) RETURNING id",
-        )
-        .bind(new.ssn.as_str())
-        .bind(new.name.as_str())
-        .bind(gender.code())
-        .bind(date_text(birth_date))
-        .bind(new.ethnicity.code())
-        .bind(new.household_address.as_str())
-        .bind(new.household_type.code())
-        .bind(new.home_address.as_ref().map(|a| a.as_str().to_owned()))
-        .bind(new.phone.as_ref().map(|p| p.as_str().to_owned()))
-        .bind(PersonStatus::Active.code())
-        .bind(agency.id.0)
-        .bind(time_text(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        let person = Person {
-            id: PersonId(row.try_get("id")?),
-            ssn: new.ssn,
-            name: new.name,
-            gender,
-            birth_date,
-            ethnicity: new.ethnicity,
-            household_address: new.household_address,
-            household_type: new.household_type,
-            home_address: new.home_address,
-            phone: new.phone,
-            status: PersonStatus::Active,
-            entered_by: agency.id,
-            version: 1,
-        };
+        let person = insert_person(&mut tx, plan.person, agency.id, now).await?;
 
         let created = Entry {
             operator: Some(operator.id),
@@ -301,4 +263,53 @@ pub(crate) fn registry_differs(
         reason: "registry-prevails".to_owned(),
         ..Entry::default()
     }
+}
+
+/// Inserts a new record as version 1, entered by `entered_by` at `now`: the one place that
+/// writes a new row of `persons`, for a single entry and for the bulk loader alike. The
+/// caller has had the entry decided and journals it.
+pub(crate) async fn insert_person(
+    conn: &mut Conn,
+    new: NewPerson,
+    entered_by: AgencyId,
+    now: DateTime<Utc>,
+) -> Result<Person> {
+    let (Some(gender), Some(birth_date)) = (new.gender, new.birth_date) else {
+        return Err(StoreError::invalid("gender", "请录入性别和出生日期"));
+    };
+    let row = sqlx::query(
+        "INSERT INTO persons (ssn, name, gender, birth_date, ethnicity, household_address, \
+         household_type, home_address, phone, status, merged_into, entered_by, version, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, 1, $12, $12) RETURNING id",
+    )
+    .bind(new.ssn.as_str())
+    .bind(new.name.as_str())
+    .bind(gender.code())
+    .bind(date_text(birth_date))
+    .bind(new.ethnicity.code())
+    .bind(new.household_address.as_str())
+    .bind(new.household_type.code())
+    .bind(new.home_address.as_ref().map(|a| a.as_str().to_owned()))
+    .bind(new.phone.as_ref().map(|p| p.as_str().to_owned()))
+    .bind(PersonStatus::Active.code())
+    .bind(entered_by.0)
+    .bind(time_text(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Person {
+        id: PersonId(row.try_get("id")?),
+        ssn: new.ssn,
+        name: new.name,
+        gender,
+        birth_date,
+        ethnicity: new.ethnicity,
+        household_address: new.household_address,
+        household_type: new.household_type,
+        home_address: new.home_address,
+        phone: new.phone,
+        status: PersonStatus::Active,
+        entered_by,
+        version: 1,
+    })
 }
