@@ -1,10 +1,14 @@
 //! Rendering pages and the errors pages show.
 
 use askama::Template;
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use personbase_server::ApiError;
 use personbase_store::StoreError;
+use serde::de::DeserializeOwned;
 
 use crate::text;
 
@@ -127,3 +131,40 @@ impl IntoResponse for WebError {
 
 /// The result of a page handler.
 pub type WebResult<T = Response> = Result<T, WebError>;
+
+/// A form body whose rejection (a missing or repeated field, a wrong content type, a body
+/// that does not decode) is the Chinese error page, never axum's English text.
+#[derive(Debug)]
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        match Form::<T>::from_request(req, state).await {
+            Ok(Form(value)) => Ok(PageForm(value)),
+            Err(rejection) => {
+                tracing::info!(error = %rejection.body_text(), "form refused");
+                Err(WebError::status(rejection.status(), text::FORM_UNREADABLE))
+            }
+        }
+    }
+}
+
+/// A query string whose rejection (a repeated parameter, say) is the Chinese error page.
+#[derive(Debug)]
+pub struct PageQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(PageQuery(value)),
+            Err(rejection) => {
+                tracing::info!(error = %rejection.body_text(), "query refused");
+                Err(WebError::status(StatusCode::BAD_REQUEST, text::QUERY_UNREADABLE))
+            }
+        }
+    }
+}

@@ -7,9 +7,8 @@
 //! must be behind TLS.
 
 use askama::Template;
-use axum::Form;
 use axum::Router;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -21,7 +20,7 @@ use personbase_server::auth::{SESSION_HOURS, dummy_hash, new_token, token_hash, 
 use serde::Deserialize;
 
 use crate::WebState;
-use crate::page::{Frame, WebError, WebResult, WorkerHeader, render};
+use crate::page::{Frame, PageForm, PageQuery, WebError, WebResult, WorkerHeader, render};
 use crate::text;
 
 /// The cookie of a case worker's session.
@@ -121,9 +120,17 @@ struct NextQuery {
     next: Option<String>,
 }
 
+/// A path of this site: one slash, then no second slash or backslash, and no control
+/// character (browsers drop tabs and line breaks from a URL, so `/\t/host` would become
+/// `//host`, another site; a line break cannot even be a header value).
 fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/search".to_owned())
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+    })
+    .unwrap_or_else(|| "/search".to_owned())
 }
 
 fn login_form(
@@ -147,7 +154,7 @@ fn login_form(
 async fn login_page(
     State(state): State<WebState>,
     jar: CookieJar,
-    Query(q): Query<NextQuery>,
+    PageQuery(q): PageQuery<NextQuery>,
 ) -> Response {
     login_form(&state, jar, safe_next(q.next), None, String::new())
 }
@@ -163,7 +170,7 @@ struct LoginInput {
 async fn login(
     State(state): State<WebState>,
     jar: CookieJar,
-    Form(input): Form<LoginInput>,
+    PageForm(input): PageForm<LoginInput>,
 ) -> WebResult {
     let store = &state.app.store;
     let next = safe_next(input.next);

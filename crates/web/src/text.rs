@@ -20,6 +20,10 @@ pub const CSRF_REFUSED: &str = "表单已失效或来源不明，请刷新页面
 pub const FORM_TOO_LARGE: &str = "提交的内容过大，请删减后重试";
 /// A page that does not exist.
 pub const NOT_FOUND: &str = "未找到此页面";
+/// A form that could not be read (a field missing or repeated, not a form at all).
+pub const FORM_UNREADABLE: &str = "提交的表单内容不完整或格式有误，请返回页面刷新后重新填写";
+/// A link whose parameters could not be read (one given twice, say).
+pub const QUERY_UNREADABLE: &str = "网址中的参数有误，请从页面上的链接重新进入";
 /// The title of an error page.
 pub const ERROR_TITLE: &str = "无法完成操作";
 /// Label before a rule code.
@@ -609,6 +613,8 @@ pub const CITIZEN_WRONG_CODE: &str = "验证码不正确，请重新输入";
 pub const CITIZEN_CODE_SPENT: &str = "验证码已失效（超过5分钟、已使用或输错次数过多），请重新获取";
 /// Too many logins at once.
 pub const CITIZEN_LOGIN_BUSY: &str = "登录人数较多，请稍后再试";
+/// The development login sent this number its codes for the last minutes.
+pub const CITIZEN_TOO_MANY_CODES: &str = "该身份证号码获取验证码过于频繁，请5分钟后再试";
 /// The identity service did not confirm the citizen.
 pub const CITIZEN_PROVIDER_FAILED: &str =
     "统一身份认证未能确认您的身份，请重新登录；如多次失败，请联系统一身份认证平台";

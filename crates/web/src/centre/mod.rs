@@ -25,7 +25,8 @@ use std::collections::hash_map::Entry;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use personbase_domain::{OperatorId, PersonId};
@@ -35,7 +36,7 @@ use serde::Deserialize;
 use self::chart::Chart;
 use self::table::{Names, People, Table};
 use crate::WebState;
-use crate::page::{Frame, WebError, WebResult, render};
+use crate::page::{Frame, PageQuery, WebError, WebResult, render};
 use crate::session::Worker;
 use crate::text;
 
@@ -208,11 +209,12 @@ async fn trail(state: &WebState, worker: &Worker, subject: Subject) -> WebResult
 async fn audit_page(
     State(state): State<WebState>,
     worker: Worker,
-    Query(query): Query<AuditQuery>,
+    PageQuery(query): PageQuery<AuditQuery>,
 ) -> WebResult {
     state.app.store.supervising_centre(&worker.operator).await?;
     if query.wants_xlsx()? {
-        return export(State(state), worker, Path("audit-trail".to_owned()), Query(query)).await;
+        return export(State(state), worker, Ok(Path("audit-trail".to_owned())), PageQuery(query))
+            .await;
     }
     let (trail, error) = match query.subject() {
         Ok(Some(subject)) => (Some(trail(&state, &worker, subject).await?), None),
@@ -235,9 +237,12 @@ async fn audit_page(
 async fn export(
     State(state): State<WebState>,
     worker: Worker,
-    Path(name): Path<String>,
-    Query(query): Query<AuditQuery>,
+    name: Result<Path<String>, PathRejection>,
+    PageQuery(query): PageQuery<AuditQuery>,
 ) -> WebResult {
+    let Ok(Path(name)) = name else {
+        return Err(WebError::status(StatusCode::NOT_FOUND, text::UNKNOWN_TABLE));
+    };
     let store = &state.app.store;
     let today = store.clock().today();
     store.supervising_centre(&worker.operator).await?;

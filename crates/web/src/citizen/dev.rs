@@ -5,7 +5,8 @@
 //! The console line is exactly `自助服务演示验证码 [dev-login] <masked number> <code>` (the
 //! number masked as [`SocialSecurityNumber::masked`] gives it); end-to-end tests read it from
 //! the server's output. A code lasts [`CODE_MINUTES`] minutes, works once, and allows
-//! [`CODE_TRIES`] tries.
+//! [`CODE_TRIES`] tries; one number gets at most [`CODES_PER_NUMBER`] codes in
+//! [`CODE_MINUTES`] minutes, so that starting over does not give a guesser fresh tries.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -23,6 +24,9 @@ use super::provider::{
 pub const CODE_MINUTES: i64 = 5;
 /// How many codes may be tried for one login before it must start again.
 pub const CODE_TRIES: u32 = 5;
+/// How many codes one number gets within [`CODE_MINUTES`] minutes: without a bound, a
+/// guesser who starts over after every [`CODE_TRIES`] wrong codes tries without end.
+pub const CODES_PER_NUMBER: usize = 3;
 /// How many logins may wait for their code at once (a bound on memory).
 const MAX_PENDING: usize = 10_000;
 
@@ -77,6 +81,8 @@ struct Pending {
 pub struct DevProvider {
     sink: CodeSink,
     pending: Mutex<HashMap<String, Pending>>,
+    /// When codes were sent, by number, within the last [`CODE_MINUTES`] minutes.
+    sent: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
 }
 
 impl DevProvider {
@@ -85,7 +91,11 @@ impl DevProvider {
         if mode == RunMode::Production {
             return Err(LoginError::DevProviderInProduction);
         }
-        Ok(DevProvider { sink, pending: Mutex::new(HashMap::new()) })
+        Ok(DevProvider {
+            sink,
+            pending: Mutex::new(HashMap::new()),
+            sent: Mutex::new(HashMap::new()),
+        })
     }
 
     fn send(&self, masked_number: &str, code: &str) {
@@ -107,6 +117,22 @@ impl DevProvider {
         let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
         let flow = new_token();
         let masked = claimed.number.masked();
+        {
+            let mut sent = lock(&self.sent);
+            let window = begin.now - Duration::minutes(CODE_MINUTES);
+            sent.retain(|_, times| {
+                times.retain(|t| *t > window);
+                !times.is_empty()
+            });
+            if sent.len() >= MAX_PENDING {
+                return Err(LoginError::Busy);
+            }
+            let times = sent.entry(claimed.number.as_str().to_owned()).or_default();
+            if times.len() >= CODES_PER_NUMBER {
+                return Err(LoginError::TooManyCodes);
+            }
+            times.push(begin.now);
+        }
         {
             let mut pending = lock(&self.pending);
             pending.retain(|_, p| p.expires > begin.now);
@@ -245,6 +271,23 @@ mod tests {
         }
         assert_eq!(reply(&dev, "browser", &flow, &wrong(&code), 1), "CodeSpent");
         assert_eq!(reply(&dev, "browser", &flow, &code, 1), "CodeSpent", "the right code is late");
+    }
+
+    #[test]
+    fn one_number_gets_three_codes_in_five_minutes() {
+        let codes = CapturedCodes::default();
+        let dev = DevProvider::new(RunMode::Test, CodeSink::Capture(codes.clone())).unwrap();
+        let number = SocialSecurityNumber::parse("11010519491231002X").unwrap();
+        let begin = |minutes| {
+            let claimed = Claimed { number: number.clone(), name: "李秀英".to_owned() };
+            dev.begin_now(Begin { binding: "browser", claimed: Some(claimed), now: at(minutes) })
+        };
+        for _ in 0..CODES_PER_NUMBER {
+            assert!(matches!(begin(0), Ok(Begun::CodeForm { .. })));
+        }
+        assert!(matches!(begin(1), Err(LoginError::TooManyCodes)));
+        assert_eq!(codes.0.lock().unwrap().len(), CODES_PER_NUMBER, "no code was sent");
+        assert!(matches!(begin(CODE_MINUTES), Ok(Begun::CodeForm { .. })), "a new window");
     }
 
     #[test]

@@ -10,8 +10,7 @@
 //! page of this site that moves on to `/self` itself.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -24,7 +23,7 @@ use super::person_for;
 use super::provider::{Begin, Begun, Claimed, LoginError, LoginStart, Reply, VerifiedCitizen};
 use super::sessions;
 use crate::WebState;
-use crate::page::{Frame, WebResult, render};
+use crate::page::{Frame, PageForm, PageQuery, WebResult, render};
 use crate::session::{CITIZEN_COOKIE, LOGIN_COOKIE, cookie, removal};
 use crate::text;
 
@@ -104,7 +103,7 @@ fn login_form(state: &WebState, jar: CookieJar, binding: Option<&str>, shown: Sh
     let status = match &shown.error {
         None => StatusCode::OK,
         Some(LoginError::NotConfigured) => StatusCode::SERVICE_UNAVAILABLE,
-        Some(LoginError::Busy) => StatusCode::TOO_MANY_REQUESTS,
+        Some(LoginError::Busy | LoginError::TooManyCodes) => StatusCode::TOO_MANY_REQUESTS,
         Some(LoginError::InvalidNumber(_) | LoginError::InvalidName) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
@@ -143,7 +142,7 @@ pub(super) struct NumberAndName {
 pub(super) async fn dev_begin(
     State(state): State<WebState>,
     jar: CookieJar,
-    Form(input): Form<NumberAndName>,
+    PageForm(input): PageForm<NumberAndName>,
 ) -> Response {
     let Some(binding) = jar.get(LOGIN_COOKIE).map(|c| c.value().to_owned()) else {
         return Redirect::to("/self/login").into_response();
@@ -195,7 +194,7 @@ pub(super) struct CodeInput {
 pub(super) async fn dev_complete(
     State(state): State<WebState>,
     jar: CookieJar,
-    Form(input): Form<CodeInput>,
+    PageForm(input): PageForm<CodeInput>,
 ) -> WebResult {
     let Some(binding) = jar.get(LOGIN_COOKIE).map(|c| c.value().to_owned()) else {
         return Ok(Redirect::to("/self/login").into_response());
@@ -287,7 +286,7 @@ pub(super) async fn oidc_begin(State(state): State<WebState>, jar: CookieJar) ->
 pub(super) async fn oidc_callback(
     State(state): State<WebState>,
     jar: CookieJar,
-    Query(params): Query<Vec<(String, String)>>,
+    PageQuery(params): PageQuery<Vec<(String, String)>>,
 ) -> WebResult {
     let Some(provider) = state.citizens.provider() else {
         return Ok(Redirect::to("/self/login").into_response());

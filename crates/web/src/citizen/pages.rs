@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use personbase_domain::changes::field_text;
@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use super::Citizen;
 use crate::WebState;
-use crate::page::{Frame, WebResult, render};
+use crate::page::{Frame, PageForm, PageQuery, WebResult, render};
 use crate::text;
 
 /// One line of the record.
@@ -268,7 +268,7 @@ pub(super) struct Done {
 pub(super) async fn self_page(
     State(state): State<WebState>,
     citizen: Citizen,
-    Query(done): Query<Done>,
+    PageQuery(done): PageQuery<Done>,
 ) -> WebResult {
     let mut page = build(&state, &citizen).await?;
     page.notice = match done.done.as_deref() {
@@ -304,7 +304,7 @@ async fn bad_form(state: &WebState, citizen: &Citizen, message: &str) -> WebResu
 pub(super) async fn change_contact(
     State(state): State<WebState>,
     citizen: Citizen,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> WebResult {
     let mut fields = Map::new();
     let mut expected_version = None;
@@ -357,10 +357,10 @@ pub(super) struct AnswerInput {
 pub(super) async fn answer(
     State(state): State<WebState>,
     citizen: Citizen,
-    Path(id): Path<String>,
-    Form(input): Form<AnswerInput>,
+    id: Result<Path<String>, PathRejection>,
+    PageForm(input): PageForm<AnswerInput>,
 ) -> WebResult {
-    let Ok(id) = id.parse::<i64>() else {
+    let Some(id) = id.ok().and_then(|Path(id)| id.parse::<i64>().ok()) else {
         return bad_form(&state, &citizen, text::CITIZEN_FORM_BROKEN).await;
     };
     let accepted = match input.answer.as_str() {

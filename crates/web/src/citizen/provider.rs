@@ -128,6 +128,9 @@ pub enum LoginError {
     /// The code expired, was used, or its tries are spent: start again.
     #[error("one-time code expired, used or tried too often")]
     CodeSpent,
+    /// Too many codes were asked for this number lately; try again in a few minutes.
+    #[error("too many codes for this number")]
+    TooManyCodes,
     /// Too many logins are under way; try again shortly.
     #[error("too many logins under way")]
     Busy,
@@ -159,6 +162,7 @@ impl LoginError {
             LoginError::WrongCode => text::CITIZEN_WRONG_CODE,
             LoginError::CodeSpent => text::CITIZEN_CODE_SPENT,
             LoginError::Busy => text::CITIZEN_LOGIN_BUSY,
+            LoginError::TooManyCodes => text::CITIZEN_TOO_MANY_CODES,
             LoginError::Provider(_) => text::CITIZEN_PROVIDER_FAILED,
             LoginError::NoRecord => text::CITIZEN_NO_RECORD,
             LoginError::NameMismatch => text::CITIZEN_NAME_MISMATCH,

@@ -11,7 +11,6 @@
 //! store refuses when one is missing.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{HeaderMap, StatusCode};
@@ -26,7 +25,7 @@ use serde::Deserialize;
 
 use super::{Id, Names, Problem, masked_rows};
 use crate::WebState;
-use crate::page::{Frame, WebResult, render};
+use crate::page::{Frame, PageForm, WebResult, render};
 use crate::session::Worker;
 use crate::text;
 
@@ -336,7 +335,7 @@ pub(crate) async fn preview(
     worker: Worker,
     Id(id): Id,
     headers: HeaderMap,
-    Form(form): Form<ChangeForm>,
+    PageForm(form): PageForm<ChangeForm>,
 ) -> WebResult {
     let person = state.app.store.person(PersonId(id)).await?;
     let preview = decide(&state, &worker, &person, &form).await?;

@@ -3,7 +3,6 @@
 //! the full record after a stated reason, journaled by the store (R4.2).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -13,7 +12,7 @@ use serde::Deserialize;
 
 use super::{Id, Names, Problem, Row, full_rows, masked_rows};
 use crate::WebState;
-use crate::page::{Frame, WebResult, render};
+use crate::page::{Frame, PageForm, WebResult, render};
 use crate::session::Worker;
 use crate::text;
 
@@ -214,7 +213,7 @@ pub(crate) async fn unmask(
     State(state): State<WebState>,
     worker: Worker,
     Id(id): Id,
-    Form(form): Form<UnmaskForm>,
+    PageForm(form): PageForm<UnmaskForm>,
 ) -> WebResult {
     let person = PersonId(id);
     let outcome = state.app.store.view_unmasked(&worker.operator, person, form.reason.trim()).await;

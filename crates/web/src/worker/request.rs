@@ -4,7 +4,6 @@
 //! The store decides each action; a refusal shows the rule's explanation.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -18,7 +17,7 @@ use serde::Deserialize;
 
 use super::{Id, Names, Problem};
 use crate::WebState;
-use crate::page::{Frame, WebError, WebResult, render};
+use crate::page::{Frame, PageForm, WebError, WebResult, render};
 use crate::session::Worker;
 use crate::text;
 
@@ -218,7 +217,7 @@ pub(crate) async fn reject(
     State(state): State<WebState>,
     worker: Worker,
     Id(id): Id,
-    Form(form): Form<RejectForm>,
+    PageForm(form): PageForm<RejectForm>,
 ) -> WebResult {
     let comment = form.comment.trim();
     if comment.is_empty() {
@@ -245,7 +244,7 @@ pub(crate) async fn confirm(
     State(state): State<WebState>,
     worker: Worker,
     Id(id): Id,
-    Form(form): Form<ConfirmForm>,
+    PageForm(form): PageForm<ConfirmForm>,
 ) -> WebResult {
     let accepted = match form.decision.as_str() {
         "yes" => true,

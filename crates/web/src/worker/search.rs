@@ -3,7 +3,6 @@
 //! log; results are masked.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use personbase_domain::PersonName;
@@ -14,7 +13,7 @@ use serde::Deserialize;
 
 use super::Problem;
 use crate::WebState;
-use crate::page::{Frame, WebResult, render};
+use crate::page::{Frame, PageForm, WebResult, render};
 use crate::session::Worker;
 use crate::text;
 
@@ -86,7 +85,7 @@ fn query(form: &SearchForm) -> Result<PersonQuery, Problem> {
 pub(crate) async fn search(
     State(state): State<WebState>,
     worker: Worker,
-    Form(form): Form<SearchForm>,
+    PageForm(form): PageForm<SearchForm>,
 ) -> WebResult {
     let (problem, hits) = match query(&form) {
         Err(problem) => (Some(problem), None),

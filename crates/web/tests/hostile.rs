@@ -1,0 +1,80 @@
+//! Regression tests for what a hostile or careless user found: a `next=` that leaves the site
+//! through a tab, forms and links that axum could not read answered in English, and the
+//! development login giving a guesser fresh codes without end.
+
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+mod citizen_support;
+
+use axum::http::StatusCode;
+use citizen_support::{Browser, dev_pages};
+use personbase_testkit::{World, number};
+use personbase_web::text;
+
+/// Logs the Nangang insurance clerk in through the login form with `next`; the answer.
+async fn login_with_next(next: &str) -> citizen_support::Page {
+    let world = World::new().await;
+    let (app, _) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+    let login = world.insurance.operator.login.clone();
+    let form = browser.get("/login").await;
+    let fields = [("login", login.as_str()), ("password", "password"), ("next", next)];
+    browser.post("/login", &form, &fields).await
+}
+
+#[tokio::test]
+async fn a_next_with_a_tab_or_a_line_break_does_not_leave_the_site() {
+    // Browsers drop tabs from a URL: `/\t/evil.example` would be `//evil.example`.
+    let tab = login_with_next("/\t/evil.example").await;
+    assert_eq!(tab.status, StatusCode::SEE_OTHER);
+    assert_eq!(tab.location(), "/search");
+
+    // A line break is no header value: it was a 500 with axum's English text.
+    let line_break = login_with_next("/\r\n/evil.example").await;
+    assert_eq!(line_break.status, StatusCode::SEE_OTHER);
+    assert_eq!(line_break.location(), "/search");
+
+    let fine = login_with_next("/persons/1?x=1").await;
+    assert_eq!(fine.location(), "/persons/1?x=1");
+}
+
+#[tokio::test]
+async fn a_form_or_link_that_cannot_be_read_gets_the_chinese_error_page() {
+    let world = World::new().await;
+    let (app, _) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+
+    // A parameter given twice.
+    let twice = browser.get("/login?next=/a&next=/b").await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
+    assert!(twice.body.contains(text::QUERY_UNREADABLE), "{}", twice.body);
+    assert!(!twice.body.contains("deserialize"), "{}", twice.body);
+
+    // The login form without its password field (the CSRF token is right).
+    let form = browser.get("/login").await;
+    let missing = browser.post("/login", &form, &[("login", "someone")]).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains(text::FORM_UNREADABLE), "{}", missing.body);
+    assert!(!missing.body.contains("missing field"), "{}", missing.body);
+}
+
+#[tokio::test]
+async fn one_number_gets_three_codes_and_then_waits() {
+    let world = World::new().await;
+    let ssn = number(230103, "19850312", 123);
+    world.enter(&ssn, "张三").await;
+    let (app, codes) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+    let login = browser.get("/self/login").await;
+    let fields = [("number", ssn.as_str()), ("name", "张三")];
+
+    for _ in 0..3 {
+        let sent = browser.post("/self/login/dev", &login, &fields).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    }
+    let (_, third) = codes.last().unwrap();
+    let refused = browser.post("/self/login/dev", &login, &fields).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains(text::CITIZEN_TOO_MANY_CODES), "{}", refused.body);
+    assert_eq!(codes.last().unwrap().1, third, "no fourth code was sent");
+}
