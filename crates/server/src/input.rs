@@ -80,7 +80,9 @@ pub fn parse_date(field: &str, text: &str) -> ApiResult<NaiveDate> {
     let text = text.trim();
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%Y%m%d"))
-        .map_err(|_| ApiError::invalid(field, "日期格式应为YYYY-MM-DD或YYYYMMDD"))
+        .map_err(|_| {
+            ApiError::invalid(field, "日期有误：应为YYYY-MM-DD或YYYYMMDD格式的实际存在的日期")
+        })
 }
 
 fn parse_name(text: &str) -> ApiResult<PersonName> {

@@ -145,7 +145,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
             Ok(Form(value)) => Ok(PageForm(value)),
             Err(rejection) => {
                 tracing::info!(error = %rejection.body_text(), "form refused");
-                Err(WebError::status(rejection.status(), text::FORM_UNREADABLE))
+                let status = rejection.status();
+                let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    text::FORM_TOO_LARGE
+                } else {
+                    text::FORM_UNREADABLE
+                };
+                Err(WebError::status(status, message))
             }
         }
     }

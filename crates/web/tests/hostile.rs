@@ -78,3 +78,39 @@ async fn one_number_gets_three_codes_and_then_waits() {
     assert!(refused.body.contains(text::CITIZEN_TOO_MANY_CODES), "{}", refused.body);
     assert_eq!(codes.last().unwrap().1, third, "no fourth code was sent");
 }
+
+#[tokio::test]
+async fn a_day_that_does_not_exist_is_named_as_such() {
+    let world = World::new().await;
+    let (app, _) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+    let login = world.insurance.operator.login.clone();
+    let form = browser.get("/login").await;
+    let fields = [("login", login.as_str()), ("password", "password")];
+    browser.post("/login", &form, &fields).await;
+
+    let search = browser.get("/search").await;
+    let fields = [("name", "张三"), ("birth", "2026-02-30")];
+    let found = browser.post("/search", &search, &fields).await;
+    assert!(found.body.contains("实际存在的日期"), "{}", found.body);
+}
+
+#[tokio::test]
+async fn a_form_too_large_for_its_handler_says_so_in_chinese() {
+    let world = World::new().await;
+    let (app, _) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+    let login = world.insurance.operator.login.clone();
+    let form = browser.get("/login").await;
+    let fields = [("login", login.as_str()), ("password", "password")];
+    browser.post("/login", &form, &fields).await;
+
+    // The token in the query lets the guard pass the body on unread; axum's own limit (2 MB)
+    // refuses it in the handler's form.
+    let search = browser.get("/search").await;
+    let token = search.input("_csrf");
+    let name = "张".repeat(1 << 20);
+    let big = browser.post_raw(&format!("/search?_csrf={token}"), &[("name", &name)]).await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(big.body.contains(text::FORM_TOO_LARGE), "{}", big.body);
+}
