@@ -355,8 +355,18 @@ pub fn summary(value: Value) -> String {
                 .into_iter()
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| {
-                    let shown = match (&v, code_name(&k, v.as_str().unwrap_or_default())) {
+                    let coded = |v: &Value| v.as_str().and_then(|c| code_name(&k, c));
+                    // A list of codes (`fields`, `lines`) reads as their Chinese names.
+                    let names: Option<Vec<&str>> = match &v {
+                        Value::Array(items) if !items.is_empty() => {
+                            items.iter().map(coded).collect()
+                        }
+                        _ => None,
+                    };
+                    let names = names.map(|n| format!("[{}]", n.join("，")));
+                    let shown = match (&v, coded(&v)) {
                         (_, Some(name)) => name.to_owned(),
+                        (Value::Array(_), None) if names.is_some() => names.unwrap_or_default(),
                         (Value::Object(_), None) => format!("（{}）", summary(v)),
                         (_, None) => summary(v),
                     };
@@ -373,6 +383,7 @@ pub fn summary(value: Value) -> String {
             let parts: Vec<String> = items.into_iter().map(summary).collect();
             format!("[{}]", parts.join("，"))
         }
+        Value::Bool(yes) => if yes { text::YES } else { text::NO }.to_owned(),
         other => other.to_string(),
     }
 }
@@ -384,7 +395,8 @@ fn code_name(key: &str, code: &str) -> Option<&'static str> {
         "gender" => Gender::parse(code).map(Gender::name_zh),
         "ethnicity" => Ethnicity::from_code(code).map(Ethnicity::name_zh),
         "household_type" => HouseholdType::from_code(code).map(HouseholdType::name_zh),
-        "line" => BusinessLine::from_code(code).map(BusinessLine::name_zh),
+        "line" | "lines" => BusinessLine::from_code(code).map(BusinessLine::name_zh),
+        "field" | "fields" => Field::from_code(code).map(Field::name_zh),
         _ => text::journal_code(key, code),
     }
 }
@@ -410,7 +422,16 @@ mod tests {
         assert!(line.contains("状态：正常"), "{line}");
         assert!(line.contains("信息来源：读卡器读取"), "{line}");
         assert!(line.contains("版本：2"), "{line}");
-        assert!(line.contains("odd：true"), "{line}");
+        assert!(line.contains("odd：是"), "{line}");
+
+        // Keys, flags and lists of codes of the other journal documents read in Chinese.
+        let other = json!({ "active": true, "line": "pension",
+            "details": { "fields": ["name", "phone"] }, "file_name": "a.pdf" });
+        let line = summary(mask_json(other, None));
+        assert!(line.contains("有效：是"), "{line}");
+        assert!(line.contains("项目：[姓名，联系电话]"), "{line}");
+        assert!(line.contains("文件名：a.pdf"), "{line}");
+        assert!(!line.contains("active") && !line.contains("true"), "{line}");
         assert!(!line.contains("三丰") && !line.contains("12345678"), "{line}");
 
         let request = mask_json(
