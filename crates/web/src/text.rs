@@ -20,6 +20,8 @@ pub const CSRF_REFUSED: &str = "表单已失效或来源不明，请刷新页面
 pub const FORM_TOO_LARGE: &str = "提交的内容过大，请删减后重试";
 /// A page that does not exist.
 pub const NOT_FOUND: &str = "未找到此页面";
+/// The link text of an uploaded document that came without a file name.
+pub const NO_FILE_NAME: &str = "（无文件名）";
 /// A form that could not be read (a field missing or repeated, not a form at all).
 pub const FORM_UNREADABLE: &str = "提交的表单内容不完整或格式有误，请返回页面刷新后重新填写";
 /// A link whose parameters could not be read (one given twice, say).
@@ -596,6 +598,8 @@ pub fn journal_key(key: &str) -> Option<&'static str> {
         "step" => "步骤",
         "transaction_id" => "在途业务编号",
         "waiting_for" => "等待",
+        "expected_version" => "记录版本",
+        "birth" => "出生日期",
         _ => return None,
     })
 }

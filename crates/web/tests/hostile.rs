@@ -2,12 +2,14 @@
 //! through a tab, forms and links that axum could not read answered in English, and the
 //! development login giving a guesser fresh codes without end.
 
-#![allow(clippy::unwrap_used, reason = "tests")]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure is a test failure")]
 
 mod citizen_support;
+mod support;
 
 use axum::http::StatusCode;
 use citizen_support::{Browser, dev_pages};
+use personbase_domain::BusinessLine;
 use personbase_testkit::{World, number};
 use personbase_web::text;
 
@@ -113,4 +115,43 @@ async fn a_form_too_large_for_its_handler_says_so_in_chinese() {
     let big = browser.post_raw(&format!("/search?_csrf={token}"), &[("name", &name)]).await;
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(big.body.contains(text::FORM_TOO_LARGE), "{}", big.body);
+}
+
+#[tokio::test]
+async fn an_input_that_is_no_record_field_is_named_in_chinese() {
+    let world = World::new().await;
+    let id = world.enter(&number(230103, "19850312", 123), "张三").await;
+    let browser = support::Browser::new(&world);
+    let form_path = format!("/persons/{id}/change");
+    let csrf = browser.get(&form_path, &world.insurance).await.csrf();
+
+    let action = format!("{form_path}?_csrf={csrf}");
+    let fields = [("phone", "13900001111"), ("reason", "更正"), ("expected_version", "abc")];
+    let page = browser.post_multipart(&action, &world.insurance, &fields, &[]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.html);
+    assert!(page.html.contains("id=\"preview-field\">记录版本<"), "{}", page.html);
+    assert!(page.html.contains(text::FORM_UNREADABLE), "{}", page.html);
+}
+
+#[tokio::test]
+async fn a_document_without_a_file_name_still_has_a_link_to_click() {
+    let world = World::new().await;
+    let id = world.enter(&number(230103, "19850312", 123), "张三").await;
+    world.enrol(id, BusinessLine::Pension, &world.insurance).await;
+    let browser = support::Browser::new(&world);
+    let form_path = format!("/persons/{id}/change");
+    let csrf = browser.get(&form_path, &world.insurance).await.csrf();
+
+    let new = number(230103, "19850312", 135);
+    let action = format!("{form_path}?_csrf={csrf}");
+    let fields = [("ssn", new.as_str()), ("reason", "号码登记错误"), ("expected_version", "1")];
+    let files: [(&str, &str, &str, &[u8]); 2] = [
+        ("doc_0", "", "application/pdf", b"%PDF-1.4 id card"),
+        ("doc_1", "hukou.pdf", "application/pdf", b"%PDF-1.4 hukou"),
+    ];
+    let done = browser.post_multipart(&action, &world.insurance, &fields, &files).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let request = browser.get(done.location.as_deref().unwrap(), &world.insurance).await;
+    assert!(request.html.contains(text::NO_FILE_NAME), "{}", request.html);
+    assert!(request.html.contains(">hukou.pdf</a>"), "{}", request.html);
 }

@@ -98,7 +98,7 @@ impl ChangeForm {
         let expected_version = match self.expected_version.trim() {
             "" => None,
             v => Some(v.parse::<i64>().map_err(|_| {
-                Problem::from(ApiError::invalid("expected_version", text::UPLOAD_UNREADABLE))
+                Problem::from(ApiError::invalid("expected_version", text::FORM_UNREADABLE))
             })?),
         };
         let source = filled(&self.source).unwrap_or_else(|| "card_reader".to_owned());

@@ -80,8 +80,14 @@ impl From<ApiError> for Problem {
     fn from(err: ApiError) -> Self {
         let details = &err.body.details;
         let text_of = |key: &str| details.get(key).and_then(Value::as_str).map(str::to_owned);
-        let field = text_of("field")
-            .map(|f| personbase_domain::Field::from_code(&f).map_or(f, |f| f.name_zh().to_owned()));
+        // A record field by its label; an input that is no field (`documents`) by the
+        // catalogue's word for it.
+        let field = text_of("field").map(|f| {
+            personbase_domain::Field::from_code(&f)
+                .map(personbase_domain::Field::name_zh)
+                .or_else(|| text::journal_key(&f))
+                .map_or(f, str::to_owned)
+        });
         Problem {
             message: err.body.message,
             rule: err.body.rule,
