@@ -104,6 +104,12 @@ pub fn routes() -> Router<WebState> {
     Router::new().route("/login", get(login_page).post(login)).route("/logout", post(logout))
 }
 
+/// The value of the browser's login cookie, when it has one that could be ours.
+pub fn existing_login_cookie(jar: &CookieJar) -> Option<String> {
+    let value = jar.get(LOGIN_COOKIE)?.value();
+    (value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())).then(|| value.to_owned())
+}
+
 /// The login page.
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -140,7 +146,9 @@ fn login_form(
     error: Option<&'static str>,
     login: String,
 ) -> Response {
-    let value = new_token();
+    // The browser's login cookie is kept when it has one, so that a second login page (or
+    // the citizens' one) does not void the form of the first.
+    let value = existing_login_cookie(&jar).unwrap_or_else(new_token);
     let csrf = state.csrf.token(LOGIN_COOKIE, &value);
     let frame = Frame { title: text::LOGIN_TITLE.to_owned(), csrf, ..Frame::default() };
     let jar = jar.add(cookie(LOGIN_COOKIE, value));

@@ -155,3 +155,19 @@ async fn a_document_without_a_file_name_still_has_a_link_to_click() {
     assert!(request.html.contains(text::NO_FILE_NAME), "{}", request.html);
     assert!(request.html.contains(">hukou.pdf</a>"), "{}", request.html);
 }
+
+#[tokio::test]
+async fn opening_another_login_page_does_not_void_the_first_ones_form() {
+    let world = World::new().await;
+    let (app, _) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+    let login = world.insurance.operator.login.clone();
+
+    let first = browser.get("/login").await;
+    browser.get("/self/login").await;
+    browser.get("/login").await;
+    let fields = [("login", login.as_str()), ("password", "password")];
+    let done = browser.post("/login", &first, &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/search");
+}

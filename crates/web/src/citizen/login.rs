@@ -128,7 +128,8 @@ fn login_form(state: &WebState, jar: CookieJar, binding: Option<&str>, shown: Sh
 /// `GET /self/login`: the first step of the configured provider.
 pub(super) async fn login_page(State(state): State<WebState>, jar: CookieJar) -> Response {
     let step = first_step(&state);
-    login_form(&state, jar, None, Shown::step(step))
+    let binding = crate::session::existing_login_cookie(&jar);
+    login_form(&state, jar, binding.as_deref(), Shown::step(step))
 }
 
 /// The number-and-name form.
