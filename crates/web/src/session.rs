@@ -198,6 +198,10 @@ async fn login(
         tracing::info!(operator = operator.id.0, "page login refused");
         return Ok(login_form(&state, jar, next, Some(text::WRONG_CREDENTIALS), input.login));
     }
+    // A new login in this browser ends the session it held before.
+    if let Some(old) = jar.get(WORKER_COOKIE) {
+        store.delete_session(&token_hash(old.value())).await?;
+    }
     let token = new_token();
     let expires = store.clock().now() + Duration::hours(SESSION_HOURS);
     store.create_session(&token_hash(&token), operator.id, expires).await?;

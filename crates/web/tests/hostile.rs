@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use citizen_support::{Browser, dev_pages};
 use personbase_domain::BusinessLine;
 use personbase_testkit::{World, number};
+use personbase_web::session::WORKER_COOKIE;
 use personbase_web::text;
 
 /// Logs the Nangang insurance clerk in through the login form with `next`; the answer.
@@ -170,4 +171,26 @@ async fn opening_another_login_page_does_not_void_the_first_ones_form() {
     let done = browser.post("/login", &first, &fields).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(done.location(), "/search");
+}
+
+#[tokio::test]
+async fn a_new_login_ends_the_session_the_browser_held_before() {
+    let world = World::new().await;
+    let (app, _) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+    let login = world.insurance.operator.login.clone();
+    let fields = [("login", login.as_str()), ("password", "password")];
+
+    let form = browser.get("/login").await;
+    browser.post("/login", &form, &fields).await;
+    let old = browser.cookies.get(WORKER_COOKIE).cloned().unwrap();
+    let form = browser.get("/login").await;
+    browser.post("/login", &form, &fields).await;
+    let new = browser.cookies.get(WORKER_COOKIE).cloned().unwrap();
+    assert_ne!(old, new);
+
+    assert_eq!(browser.get("/search").await.status, StatusCode::OK);
+    browser.cookies.insert(WORKER_COOKIE.to_owned(), old);
+    let stale = browser.get("/search").await;
+    assert_eq!(stale.status, StatusCode::SEE_OTHER, "the old session is over");
 }
