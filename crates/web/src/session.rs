@@ -84,7 +84,14 @@ impl FromRequestParts<WebState> for Worker {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
-        let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        // Back to the page after logging in; a form's action is no page (a GET of it is a
+        // 405), so after a form the worker starts at the search page.
+        let next = match parts.method {
+            axum::http::Method::GET => {
+                parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default()
+            }
+            _ => String::new(),
+        };
         let login = || WebError::WorkerLogin { next: next.clone() };
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(WORKER_COOKIE).map(|c| c.value().to_owned()).ok_or_else(login)?;

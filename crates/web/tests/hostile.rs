@@ -194,3 +194,20 @@ async fn a_new_login_ends_the_session_the_browser_held_before() {
     let stale = browser.get("/search").await;
     assert_eq!(stale.status, StatusCode::SEE_OTHER, "the old session is over");
 }
+
+#[tokio::test]
+async fn a_form_sent_after_the_session_ended_does_not_return_to_its_action() {
+    let world = World::new().await;
+    let id = world.enter(&number(230103, "19850312", 123), "张三").await;
+    let browser = support::Browser::new(&world);
+    let page = format!("/persons/{id}");
+    let csrf = browser.get(&page, &world.insurance).await.csrf();
+    let token = personbase_server::auth::token_hash(&world.insurance.token);
+    world.store.delete_session(&token).await.unwrap();
+
+    let fields = [("_csrf", csrf.as_str()), ("reason", "核对")];
+    let sent = browser.post(&format!("{page}/unmask"), &world.insurance, &fields).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let location = sent.location.unwrap();
+    assert!(location.starts_with("/login") && !location.contains("unmask"), "{location}");
+}
