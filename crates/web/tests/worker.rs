@@ -232,6 +232,52 @@ async fn the_preview_shows_the_in_transit_refusal_with_the_rule_and_the_transact
 }
 
 #[tokio::test]
+async fn ethnicity_and_household_type_are_chosen_from_the_code_tables() {
+    let world = World::new().await;
+    let id = two_lines(&world).await;
+    let browser = Browser::new(&world);
+    let form = format!("/persons/{id}/change");
+    let page = browser.get(&form, &world.insurance).await;
+
+    for (code, current, option) in [
+        ("ethnicity", "汉族", "<option value=\"03\">回族</option>"),
+        ("household_type", "非农业户口", "<option value=\"20\">农业户口</option>"),
+    ] {
+        assert!(!page.html.contains(&format!("<input id=\"f-{code}\"")), "{code}: no free text");
+        let select = page.block(&format!("f-{code}"), "select").expect("a select");
+        let first = format!("<option value=\"\" selected>（不修改）（{current}）</option>");
+        assert!(select.contains(&first), "{select}");
+        assert!(select.contains(option), "{select}");
+    }
+    let ethnicities = page.block("f-ethnicity", "select").unwrap();
+    assert_eq!(ethnicities.matches("<option ").count(), 1 + 58, "unchanged and GB 3304");
+    assert!(ethnicities.contains("<option value=\"98\">外国血统中国籍人士</option>"));
+    let types = page.block("f-household_type", "select").unwrap();
+    assert_eq!(types.matches("<option ").count(), 1 + 13);
+
+    // The live preview reads the chosen code as before.
+    let csrf = page.csrf();
+    let fields = [("_csrf", csrf.as_str()), ("household_type", "20"), ("ethnicity", "")];
+    let fragment = browser
+        .post_with(&format!("{form}/preview"), &world.insurance, &fields, &[("HX-Request", "true")])
+        .await;
+    assert!(fragment.html.contains("data-outcome=\"person_confirms\""), "{}", fragment.html);
+    // Before and after by their names, not their codes (10 → 20).
+    let named = "<td class=\"before\">非农业户口</td><td class=\"after\">农业户口</td>";
+    assert!(fragment.html.contains(named), "{}", fragment.html);
+
+    // The page again (without JavaScript) keeps the choice selected, also when a client sent
+    // the name rather than the code.
+    let fields = [("_csrf", csrf.as_str()), ("household_type", "农业"), ("ethnicity", "03")];
+    let again = browser.post(&format!("{form}/preview"), &world.insurance, &fields).await;
+    let types = again.block("f-household_type", "select").unwrap();
+    assert!(types.contains("<option value=\"20\" selected>农业户口</option>"), "{types}");
+    assert!(types.contains("<option value=\"\">（不修改）"), "{types}");
+    let ethnicities = again.block("f-ethnicity", "select").unwrap();
+    assert!(ethnicities.contains("<option value=\"03\" selected>回族</option>"));
+}
+
+#[tokio::test]
 async fn a_wrong_value_in_the_preview_names_the_field() {
     let world = World::new().await;
     let id = two_lines(&world).await;

@@ -17,13 +17,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use personbase_domain::rules::Path;
 use personbase_domain::{Field, Person, PersonId};
+use personbase_identity::{Ethnicity, Gender, HouseholdType};
 use personbase_server::ApiError;
 use personbase_server::input::{ChangeInput, ChangesInput};
 use personbase_server::views::FieldChangeView;
 use personbase_store::{ActorRef, NewDocument};
 use serde::Deserialize;
 
-use super::{Id, Names, Problem, masked_rows};
+use super::{Id, Names, Problem, change_views, masked_rows};
 use crate::WebState;
 use crate::page::{Frame, PageForm, WebResult, render};
 use crate::session::Worker;
@@ -242,8 +243,8 @@ async fn decide(
         outcome,
         problem: None,
         steps,
-        changes: plan.changes.diff(person).iter().map(FieldChangeView::of).collect(),
-        registry_differences: plan.registry_differences.iter().map(FieldChangeView::of).collect(),
+        changes: change_views(&plan.changes.diff(person)),
+        registry_differences: change_views(&plan.registry_differences),
         documents: plan.documents.clone(),
     }))
 }
@@ -253,12 +254,39 @@ pub(crate) struct FieldInput {
     /// The API's name for the field (`ssn`), also the input's name; its id is `f-<code>`.
     code: &'static str,
     label: &'static str,
-    /// `text`, `date`, `tel` or `gender` (a select).
+    /// `text`, `date`, `tel` or `select` (a list of `options`).
     kind: &'static str,
-    /// The masked current value, as placeholder.
+    /// The masked current value, as placeholder (or the select's "unchanged" option).
     current: String,
-    /// What the worker typed.
+    /// What the worker typed or chose (a select's: the option's code).
     value: String,
+    /// A select's options, code and Chinese name, after the "unchanged" one.
+    options: Vec<(&'static str, &'static str)>,
+}
+
+/// The choices of a coded field, from the identity crate's code tables: gender, ethnicity
+/// (GB 3304) and household type. Empty for a field typed as text.
+fn options(field: Field) -> Vec<(&'static str, &'static str)> {
+    match field {
+        Field::Gender => vec![("1", text::MALE), ("2", text::FEMALE)],
+        Field::Ethnicity => Ethnicity::all().iter().map(|e| (e.code(), e.name_zh())).collect(),
+        Field::HouseholdType => {
+            HouseholdType::all().iter().map(|h| (h.code(), h.name_zh())).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A coded field's value as its option's code, whether the form sent the code or the name
+/// (`汉族`, `农业`); anything else as it came, so that the preview names it wrong.
+fn option_value(field: Field, value: &str) -> String {
+    let code = match field {
+        Field::Gender => Gender::parse(value).map(Gender::code),
+        Field::Ethnicity => Ethnicity::parse(value).map(Ethnicity::code),
+        Field::HouseholdType => HouseholdType::parse(value).map(HouseholdType::code),
+        _ => None,
+    };
+    code.map_or_else(|| value.to_owned(), str::to_owned)
 }
 
 /// The change page.
@@ -293,17 +321,26 @@ fn change_page(
     let fields = Field::ALL
         .iter()
         .zip(current)
-        .map(|(field, current)| FieldInput {
-            code: field.code(),
-            label: field.name_zh(),
-            kind: match field {
-                Field::Gender => "gender",
-                Field::BirthDate => "date",
-                Field::Phone => "tel",
-                _ => "text",
-            },
-            current,
-            value: form.value(*field).to_owned(),
+        .map(|(field, current)| {
+            let options = options(*field);
+            let value = form.value(*field);
+            FieldInput {
+                code: field.code(),
+                label: field.name_zh(),
+                kind: match field {
+                    _ if !options.is_empty() => "select",
+                    Field::BirthDate => "date",
+                    Field::Phone => "tel",
+                    _ => "text",
+                },
+                current,
+                value: if options.is_empty() {
+                    value.to_owned()
+                } else {
+                    option_value(*field, value)
+                },
+                options,
+            }
         })
         .collect();
     let chosen = filled(&form.source).unwrap_or_else(|| "card_reader".to_owned());

@@ -18,8 +18,11 @@ use axum::extract::{DefaultBodyLimit, FromRequestParts, Path};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
-use personbase_domain::{AgencyId, OperatorId, Person};
+use personbase_domain::changes::FieldDiff;
+use personbase_domain::{AgencyId, Field, OperatorId, Person};
+use personbase_identity::{Ethnicity, Gender, HouseholdType};
 use personbase_server::ApiError;
+use personbase_server::views::FieldChangeView;
 use personbase_store::{MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, Store};
 use serde_json::Value;
 
@@ -101,6 +104,34 @@ impl From<ApiError> for Problem {
 impl From<personbase_store::StoreError> for Problem {
     fn from(err: personbase_store::StoreError) -> Self {
         ApiError::from(err).into()
+    }
+}
+
+/// Field changes as the worker pages show them: masked as the API masks them, and coded
+/// fields (gender, ethnicity, household type) by their Chinese names rather than codes.
+pub(crate) fn change_views(diffs: &[FieldDiff]) -> Vec<FieldChangeView> {
+    diffs
+        .iter()
+        .map(|diff| {
+            let mut view = FieldChangeView::of(diff);
+            let named = |value: Option<String>| {
+                value.map(|v| coded_name(diff.field, &v).map_or(v, str::to_owned))
+            };
+            view.before = named(view.before);
+            view.after = named(view.after);
+            view
+        })
+        .collect()
+}
+
+/// The Chinese name of a coded field's value (`20` → `农业户口`); `None` for other fields
+/// and unknown codes.
+fn coded_name(field: Field, code: &str) -> Option<&'static str> {
+    match field {
+        Field::Gender => Gender::parse(code).map(Gender::name_zh),
+        Field::Ethnicity => Ethnicity::from_code(code).map(Ethnicity::name_zh),
+        Field::HouseholdType => HouseholdType::from_code(code).map(HouseholdType::name_zh),
+        _ => None,
     }
 }
 

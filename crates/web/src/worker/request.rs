@@ -15,7 +15,7 @@ use personbase_server::views::FieldChangeView;
 use personbase_store::StoreError;
 use serde::Deserialize;
 
-use super::{Id, Names, Problem};
+use super::{Id, Names, Problem, change_views};
 use crate::WebState;
 use crate::page::{Frame, PageForm, WebError, WebResult, render};
 use crate::session::Worker;
@@ -150,12 +150,8 @@ async fn request_page(
         requested_by,
         created: text::datetime(request.created_at),
         due: text::date(request.due_on),
-        changes: request.diff.iter().map(FieldChangeView::of).collect(),
-        registry_differences: request
-            .registry_differences
-            .iter()
-            .map(FieldChangeView::of)
-            .collect(),
+        changes: change_views(&request.diff),
+        registry_differences: change_views(&request.registry_differences),
         steps,
         needs_confirmation: request.needs_confirmation,
         confirmation,
