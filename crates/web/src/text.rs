@@ -702,6 +702,10 @@ pub const CITIZEN_FIELD: &str = "项目";
 pub const CITIZEN_BEFORE: &str = "变更前";
 /// Column.
 pub const CITIZEN_AFTER: &str = "变更后";
+/// A pending change's current value, labelled beside it.
+pub const CITIZEN_OLD_VALUE: &str = "修改前";
+/// A pending change's proposed value, labelled beside it.
+pub const CITIZEN_NEW_VALUE: &str = "修改后";
 /// Button.
 pub const CITIZEN_CONFIRM_YES: &str = "确认变更";
 /// Button.

@@ -246,6 +246,33 @@ async fn the_person_confirms_a_request_that_waits_for_them() {
 }
 
 #[tokio::test]
+async fn a_pending_change_labels_the_value_before_and_after() {
+    let world = World::new().await;
+    let (id, ssn) = zhang(&world).await;
+    world.enrol(id, BusinessLine::Pension, &world.insurance).await;
+    world.enrol(id, BusinessLine::Medical, &world.insurance).await;
+    let path = format!("/api/v1/persons/{id}/changes");
+    let body = change("card_reader", json!({ "household_type": "20" }));
+    let (status, body) = world.post(&path, &world.insurance, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let (app, codes) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+    dev_login(&mut browser, &codes, &ssn, "张三").await;
+    let page = browser.get("/self").await;
+    let pending = &page.body[page.body.find("id=\"self-pending\"").unwrap()..];
+    let item = &pending[pending.find("class=\"pending-change\"").unwrap()..];
+    let item = &item[..item.find("</li>").unwrap()];
+    assert!(item.contains(&format!("<p class=\"change-field\">{}</p>", text::HOUSEHOLD_TYPE)));
+    let before =
+        format!("<dt>{}</dt><dd class=\"before\">非农业户口</dd>", text::CITIZEN_OLD_VALUE);
+    let after = format!("<dt>{}</dt><dd class=\"after\">农业户口</dd>", text::CITIZEN_NEW_VALUE);
+    assert!(item.contains(&before), "{item}");
+    assert!(item.contains(&after), "{item}");
+    assert!(item.find(&before) < item.find(&after), "old value first");
+}
+
+#[tokio::test]
 async fn a_citizen_cannot_answer_another_persons_request() {
     let world = World::new().await;
     let (_, ssn) = zhang(&world).await;
