@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use personbase_server::{AppState, router};
+use personbase_server::AppState;
 use personbase_web::citizen::Citizens;
 use personbase_web::citizen::dev::{CodeSink, DevProvider, RunMode};
 use personbase_web::citizen::oidc::{OidcConfig, OidcProvider};
-use personbase_web::{WebState, pages};
+use personbase_web::{WebState, site};
 
 use crate::db::{self, DEFAULT_DB};
 use crate::demo;
@@ -84,9 +84,8 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
          接口 http://{0}/api/v1  接口文档 http://{0}/api/docs",
         args.listen
     );
-    let app = AppState::new(store.clone());
-    let web = WebState::new(app.clone(), citizens);
-    axum::serve(listener, router(app).merge(pages(web)))
+    let web = WebState::new(AppState::new(store.clone()), citizens);
+    axum::serve(listener, site(web))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

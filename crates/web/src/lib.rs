@@ -22,11 +22,10 @@ pub mod text;
 pub mod worker;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use personbase_server::AppState;
-use tower_http::set_header::SetResponseHeaderLayer;
+use personbase_server::{ApiError, AppState};
 
 /// What the pages share: the API's state (store, clock) and the web's own settings.
 #[derive(Clone, Debug)]
@@ -52,10 +51,29 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
      frame-ancestors 'none'; base-uri 'none'";
 
-/// Every page, for merging beside the API's router.
+/// The headers every page carries, error pages included.
+const PAGE_HEADERS: [(HeaderName, &str); 4] = [
+    (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (HeaderName::from_static("x-frame-options"), "DENY"),
+];
+
+/// Sets [`PAGE_HEADERS`] on a page's response, replacing any a handler set.
+async fn page_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in PAGE_HEADERS {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Every page, for merging beside the API's router (see [`site`] for the whole service). A
+/// page route asked with a method it does not answer (`GET /logout`) is the Chinese error
+/// page (405).
 pub fn pages(state: WebState) -> Router {
     let guard = axum::middleware::from_fn_with_state(state.clone(), csrf::guard);
-    let routes = Router::new()
+    Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(app_css))
         .route("/static/htmx.min.js", get(htmx_js))
@@ -63,25 +81,34 @@ pub fn pages(state: WebState) -> Router {
         .merge(worker::routes())
         .merge(centre::routes())
         .merge(citizen::routes())
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(guard)
-        .with_state(state);
-    routes
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("x-frame-options"),
-            HeaderValue::from_static("DENY"),
-        ))
+        .with_state(state)
+        .layer(axum::middleware::map_response(page_headers))
+}
+
+/// The whole service `personbase serve` answers: the API (`personbase_server::router`) and
+/// the pages on one port. A path that nothing answers is the API's JSON 404 under `/api` and
+/// the pages' Chinese error page, with the pages' headers, anywhere else.
+pub fn site(state: WebState) -> Router {
+    personbase_server::router(state.app.clone()).merge(pages(state)).fallback(not_found)
+}
+
+/// Whether `path` is the API's (`/api`, `/api/…`).
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+async fn not_found(uri: Uri) -> Response {
+    if is_api(uri.path()) {
+        return ApiError::no_route().into_response();
+    }
+    page_headers(page::WebError::status(StatusCode::NOT_FOUND, text::NOT_FOUND).into_response())
+        .await
+}
+
+async fn method_not_allowed() -> page::WebError {
+    page::WebError::status(StatusCode::METHOD_NOT_ALLOWED, text::METHOD_NOT_ALLOWED)
 }
 
 /// `/`: case workers start at the search page (which sends them to log in first).

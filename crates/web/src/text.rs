@@ -20,6 +20,8 @@ pub const CSRF_REFUSED: &str = "表单已失效或来源不明，请刷新页面
 pub const FORM_TOO_LARGE: &str = "提交的内容过大，请删减后重试";
 /// A page that does not exist.
 pub const NOT_FOUND: &str = "未找到此页面";
+/// A page asked for in a way it does not answer (typing the address of a button's action).
+pub const METHOD_NOT_ALLOWED: &str = "此页面不能直接打开，请从页面上的链接或按钮进入";
 /// The link text of an uploaded document that came without a file name.
 pub const NO_FILE_NAME: &str = "（无文件名）";
 /// A form that could not be read (a field missing or repeated, not a form at all).
