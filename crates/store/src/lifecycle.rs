@@ -6,13 +6,14 @@ use chrono::{DateTime, Utc};
 use personbase_domain::request::{ConfirmationChannel, Progress};
 use personbase_domain::rules::recheck_before_effect;
 use personbase_domain::{
-    Agency, AgencyId, ChangeRequest, Confirmation, Operator, PersonId, Refusal, RequestId, Role,
+    Agency, AgencyId, ChangeRequest, Confirmation, Operator, OperatorId, PersonId, Refusal,
+    RequestId, RequestState, Role,
 };
 use serde_json::{Value, json};
 
 use crate::Store;
 use crate::apply::apply_request;
-use crate::db::{Tx, begin_write};
+use crate::db::{Conn, Tx, begin_write};
 use crate::error::{Result, StoreError};
 use crate::journal::{self, Entry};
 use crate::reference::{acting, agency_in, operator_in};
@@ -98,7 +99,8 @@ impl Store {
     /// Records the person's answer to `request` (R2.4); its moment is taken from the store's
     /// clock. On the portal (`ConfirmationChannel::SelfService`) `person` must be the
     /// request's person; at a counter the channel names the operator, who must be a
-    /// handler of the requesting agency or of one holding an active enrolment of the person. An acceptance rechecks and applies the change; when the recheck refuses,
+    /// handler of the requesting agency or of one holding an active enrolment of the person
+    /// ([`Store::may_record_confirmation`] asks the same). An acceptance rechecks and applies the change; when the recheck refuses,
     /// nothing is recorded and the refusal is returned (journaled as `change.refused`). The
     /// person declining ends the request. Journaled as `change.confirmed` (or
     /// `change.rejected` when the person declines).
@@ -123,18 +125,8 @@ impl Store {
                 if person.is_some_and(|p| p != current.person) {
                     return Err(StoreError::Unauthorized);
                 }
-                let operator = operator_in(&mut tx, *operator).await?;
-                if !operator.has(Role::Handler) {
-                    return Err(StoreError::Unauthorized);
-                }
-                let agency = agency_in(&mut tx, operator.agency).await?;
-                // The counter of the requesting agency or of one holding the person (R1.3).
-                if current.agency != Some(agency.id)
-                    && !holds_person(&mut tx, agency.id, current.person).await?
-                {
-                    return Err(StoreError::Unauthorized);
-                }
-                Some((operator, agency))
+                let recorder = counter_recorder(&mut tx, *operator, &current).await?;
+                Some(recorder.ok_or(StoreError::Unauthorized)?)
             }
         };
         let by = recorder.as_ref().map(|(o, a)| (o, a));
@@ -171,6 +163,19 @@ impl Store {
         tx.commit().await?;
         tracing::info!(request = request.0, state = current.state.code(), "confirmation recorded");
         Ok(current)
+    }
+
+    /// Whether `by` may record the person's answer to `request` at the counter now: the
+    /// request waits for the person and `by` is one [`Store::confirm_request`] accepts for
+    /// the counter channel. Pages offer the counter form only then; the decision is the same
+    /// function the confirmation runs. Reads only.
+    pub async fn may_record_confirmation(&self, by: &Operator, request: RequestId) -> Result<bool> {
+        let mut conn = self.pool.acquire().await?;
+        let current = request_in(&mut conn, request).await?;
+        if current.state != RequestState::WaitingForPerson {
+            return Ok(false);
+        }
+        Ok(counter_recorder(&mut conn, by.id, &current).await?.is_some())
     }
 
     /// The agency that made `request` withdraws it; journaled as `change.withdrawn`.
@@ -246,14 +251,33 @@ fn step_entry(by: Option<(&Operator, &Agency)>, request: &ChangeRequest, attempt
     }
 }
 
+/// Who records a counter confirmation of `request` as `operator`: a handler of the
+/// requesting agency or of one holding an active enrolment of the person (R1.3, R2.4), with
+/// their agency; `None` when `operator` may not.
+async fn counter_recorder(
+    conn: &mut Conn,
+    operator: OperatorId,
+    request: &ChangeRequest,
+) -> Result<Option<(Operator, Agency)>> {
+    let operator = operator_in(conn, operator).await?;
+    if !operator.has(Role::Handler) {
+        return Ok(None);
+    }
+    let agency = agency_in(conn, operator.agency).await?;
+    if request.agency != Some(agency.id) && !holds_person(conn, agency.id, request.person).await? {
+        return Ok(None);
+    }
+    Ok(Some((operator, agency)))
+}
+
 /// Whether `agency` holds an active enrolment of `person`.
-async fn holds_person(tx: &mut Tx, agency: AgencyId, person: PersonId) -> Result<bool> {
+async fn holds_person(conn: &mut Conn, agency: AgencyId, person: PersonId) -> Result<bool> {
     let row = sqlx::query(
         "SELECT 1 FROM enrolments WHERE person_id = $1 AND agency_id = $2 AND active = TRUE",
     )
     .bind(person.0)
     .bind(agency.0)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(row.is_some())
 }

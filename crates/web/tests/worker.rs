@@ -7,7 +7,7 @@
 mod support;
 
 use axum::http::{Method, StatusCode};
-use personbase_domain::{BusinessLine, PersonId};
+use personbase_domain::{BusinessLine, PersonId, RequestId};
 use personbase_identity::SocialSecurityNumber;
 use personbase_testkit::{World, change, number};
 use serde_json::json;
@@ -548,6 +548,52 @@ async fn the_persons_answer_is_recorded_at_the_counter_with_the_forms_reference(
     assert!(shown.html.contains("data-status=\"effective\""), "{}", shown.html);
     assert_eq!(shown.element("confirmation-reference"), Some("QR-2026-0001"));
     assert_eq!(world.record(id).await.household_type.code(), "20");
+}
+
+#[tokio::test]
+async fn the_counter_confirmation_is_offered_only_to_whom_the_store_lets_record_it() {
+    let world = World::new().await;
+    let id = two_lines(&world).await;
+    let request = propose(&world, id, &world.insurance, json!({ "household_type": "20" })).await;
+    let browser = Browser::new(&world);
+    let page = format!("/requests/{request}");
+    let confirm = format!("{page}/confirm");
+    let answer = [("reference", "QR-2026-0003"), ("decision", "yes")];
+
+    // The requesting agency's handler; not a supervisor without the handler role, nor an
+    // agency that neither made the request nor holds the person's business.
+    let clerks = [
+        (&world.insurance, true),
+        (&world.supervisor, false),
+        (&world.stranger, false),
+        (&world.prefecture_insurance, false),
+        (&world.centre, false),
+    ];
+    for (clerk, allowed) in clerks {
+        let who = &clerk.operator.login;
+        let shown = browser.get(&page, clerk).await;
+        assert_eq!(shown.status, StatusCode::OK, "{who}: {}", shown.html);
+        assert!(shown.html.contains("data-status=\"waiting_for_person\""), "{who}");
+        let named = "<td class=\"before\">非农业户口</td><td class=\"after\">农业户口</td>";
+        assert!(shown.html.contains(named), "{who}: {}", shown.html);
+        assert_eq!(shown.has("confirm-form"), allowed, "{who}");
+        let may = world.store.may_record_confirmation(&clerk.operator, RequestId(request));
+        assert_eq!(may.await.unwrap(), allowed, "{who}: the store's answer");
+        if !allowed {
+            // The store refuses what the page did not offer, and nothing changes.
+            let refused = browser.submit(&page, &confirm, clerk, &answer).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{who}: {}", refused.html);
+            assert_eq!(world.record(id).await.household_type.code(), "10", "{who}");
+        }
+    }
+
+    let done = browser.submit(&page, &confirm, &world.insurance, &answer).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let shown = browser.get(&page, &world.insurance).await;
+    assert!(shown.html.contains("data-status=\"effective\""), "{}", shown.html);
+    assert!(!shown.has("confirm-form"), "answered: nothing left to record");
+    let may = world.store.may_record_confirmation(&world.insurance.operator, RequestId(request));
+    assert!(!may.await.unwrap());
 }
 
 #[tokio::test]

@@ -136,7 +136,8 @@ async fn request_page(
     let mine = worker.agency.id;
     let can_sign = request.state == RequestState::WaitingForSignoff
         && request.steps.iter().any(|s| s.agency == mine && s.signed.is_none());
-    let can_confirm = request.state == RequestState::WaitingForPerson;
+    // The store decides who may record the person's answer, as it does when it is recorded.
+    let can_confirm = store.may_record_confirmation(&worker.operator, request.id).await?;
 
     Ok(RequestPage {
         frame: worker.frame(text::REQUEST_TITLE),
