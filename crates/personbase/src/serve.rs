@@ -85,7 +85,9 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
         args.listen
     );
     let web = WebState::new(AppState::new(store.clone()), citizens);
-    axum::serve(listener, site(web))
+    // The peer's address reaches the handlers: the login lock counts failures per address.
+    let service = site(web).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

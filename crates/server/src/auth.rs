@@ -5,16 +5,20 @@
 //! Tokens and keys are random, shown once, and only their SHA-256 is kept.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use chrono::{DateTime, Duration, Utc};
 use personbase_domain::{Agency, Operator, PersonId};
-use personbase_store::ApiKey;
+use personbase_store::{ApiKey, Store};
 use rand::RngCore;
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -68,6 +72,91 @@ pub fn dummy_hash() -> String {
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// The client's address, when the server runs with connection info (`personbase serve`);
+/// `None` for a router called without a socket (tests).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddress(address))
+    }
+}
+
+/// Why a password login was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginRefusal {
+    /// The login or the password is wrong (which one is not said): 401 `wrong_credentials`.
+    WrongCredentials,
+    /// Too many failures of the login or from the address: 429 `login_locked` until then.
+    Locked(DateTime<Utc>),
+}
+
+impl From<LoginRefusal> for ApiError {
+    fn from(refusal: LoginRefusal) -> Self {
+        match refusal {
+            LoginRefusal::WrongCredentials => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "用户名或密码错误")
+            }
+            LoginRefusal::Locked(until) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "login_locked",
+                format!(
+                    "登录失败次数过多，已暂停登录{}分钟，请稍后再试；忘记密码请联系本机构管理员",
+                    personbase_store::LOGIN_LOCK_MINUTES
+                ),
+            )
+            .with_details(json!({ "locked_until": until })),
+        }
+    }
+}
+
+/// Checks a case worker's password login, for the API and the pages alike: the operator, or
+/// the refusal — locked when the store counted too many failures of this login (known or
+/// not, so a lock does not tell which logins exist) or from this address. A locked login is
+/// refused before its password is checked; the failure that reaches the limit is answered
+/// as locked; a success clears the login's count.
+pub async fn password_login(
+    store: &Store,
+    login: &str,
+    password: String,
+    address: Option<IpAddr>,
+) -> Result<Result<Operator, LoginRefusal>, ApiError> {
+    let login = login.trim();
+    if let Some(until) = store.login_locked_until(login, address).await? {
+        tracing::info!("login refused: locked");
+        return Ok(Err(LoginRefusal::Locked(until)));
+    }
+    let found = store.operator_credentials(login).await?;
+    // An unknown login costs the same Argon2 work as a wrong password, so that the answer's
+    // timing does not tell which logins exist.
+    let hash = found.as_ref().map(|(_, hash)| hash.clone()).unwrap_or_else(dummy_hash);
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    match found {
+        Some((operator, _)) if matches => {
+            store.clear_login_failures(login).await?;
+            Ok(Ok(operator))
+        }
+        found => {
+            if let Some((operator, _)) = &found {
+                tracing::info!(operator = operator.id.0, "login refused");
+            }
+            match store.record_login_failure(login, address).await? {
+                Some(until) => {
+                    tracing::info!("login locked after repeated failures");
+                    Ok(Err(LoginRefusal::Locked(until)))
+                }
+                None => Ok(Err(LoginRefusal::WrongCredentials)),
+            }
+        }
+    }
 }
 
 /// The logged-in operator and their agency.

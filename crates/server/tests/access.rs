@@ -6,6 +6,8 @@ use personbase_testkit as common;
 use axum::http::{Method, StatusCode};
 use common::{World, clerk_at};
 use personbase_domain::Role;
+use personbase_domain::clock::FixedClock;
+use personbase_server::{AppState, router};
 use serde_json::json;
 
 #[tokio::test]
@@ -49,6 +51,44 @@ async fn a_wrong_password_is_refused() {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["code"], "wrong_credentials");
     }
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_login_alike_whether_it_exists_or_not() {
+    let mut world = World::new().await;
+    clerk_at(&world.store, &world.employment.agency, "lisi", &[Role::Handler]).await;
+    let wrong = |login: &str| json!({ "login": login, "password": "wrong" });
+
+    let mut locked = Vec::new();
+    for login in ["lisi", "nobody"] {
+        for _ in 0..4 {
+            let (status, body) =
+                world.call(Method::POST, "/api/v1/session", None, Some(wrong(login))).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{login}: {body}");
+            assert_eq!(body["code"], "wrong_credentials");
+        }
+        let (status, body) =
+            world.call(Method::POST, "/api/v1/session", None, Some(wrong(login))).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{login}: {body}");
+        assert_eq!(body["code"], "login_locked");
+        assert_eq!(body["details"]["locked_until"], "2026-12-03T04:15:00Z", "15 minutes");
+        locked.push(body);
+    }
+    assert_eq!(locked[0], locked[1], "a lock does not tell which logins exist");
+
+    // While locked, even the right password is refused, without being checked.
+    let right = json!({ "login": "lisi", "password": "password" });
+    let (status, body) =
+        world.call(Method::POST, "/api/v1/session", None, Some(right.clone())).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["code"], "login_locked");
+
+    // The store's clock, 15 minutes on: the lock has ended.
+    let later = chrono::Duration::minutes(15);
+    let clock = FixedClock(world.store.clock().now() + later);
+    world.app = router(AppState::new(world.store.with_clock(std::sync::Arc::new(clock))));
+    let (status, body) = world.call(Method::POST, "/api/v1/session", None, Some(right)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
 #[tokio::test]

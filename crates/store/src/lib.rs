@@ -47,7 +47,8 @@
 //!   information centre's supervision, R1.1) read only and journal nothing: they return
 //!   values the pages show masked only (R4.2 journals views of unmasked data).
 //!
-//! Sessions are authentication state and are not journaled. Refusals carry the refusing
+//! Sessions and the count of failed logins ([`Store::record_login_failure`]) are
+//! authentication state and are not journaled. Refusals carry the refusing
 //! rule's id as the entry's reason. Errors: see [`StoreError`]; each variant has a stable
 //! [`StoreError::code`] and a Chinese [`StoreError::message_zh`].
 //!
@@ -70,6 +71,7 @@ mod documents;
 mod error;
 pub mod journal;
 mod lifecycle;
+mod logins;
 mod people;
 mod reconcile;
 mod reference;
@@ -91,6 +93,9 @@ pub use db::Durability;
 pub use documents::{DocumentInfo, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, NewDocument};
 pub use error::{Result, StoreError};
 pub use journal::JournalEntry;
+pub use logins::{
+    ADDRESS_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT, LOGIN_LOCK_MINUTES, LOGIN_WINDOW_MINUTES,
+};
 pub use people::{PersonDetails, PersonQuery};
 pub use reconcile::{Discrepancy, RegistryFinding, RegistryPage};
 pub use registry::{REGISTRY_CSV_HEADER, RegistryLoad};

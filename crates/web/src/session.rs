@@ -9,6 +9,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,7 +17,9 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::Duration;
 use personbase_domain::{Agency, AgencyKind, Operator};
-use personbase_server::auth::{SESSION_HOURS, dummy_hash, new_token, token_hash, verify_password};
+use personbase_server::auth::{
+    ClientAddress, LoginRefusal, SESSION_HOURS, new_token, password_login, token_hash,
+};
 use serde::Deserialize;
 
 use crate::WebState;
@@ -123,7 +126,7 @@ pub fn existing_login_cookie(jar: &CookieJar) -> Option<String> {
 struct LoginPage {
     frame: Frame,
     next: String,
-    error: Option<&'static str>,
+    error: Option<String>,
     login: String,
 }
 
@@ -146,11 +149,12 @@ fn safe_next(next: Option<String>) -> String {
     .unwrap_or_else(|| "/search".to_owned())
 }
 
+/// The login page; after a refused login, with its status and message.
 fn login_form(
     state: &WebState,
     jar: CookieJar,
     next: String,
-    error: Option<&'static str>,
+    error: Option<(StatusCode, String)>,
     login: String,
 ) -> Response {
     // The browser's login cookie is kept when it has one, so that a second login page (or
@@ -159,10 +163,12 @@ fn login_form(
     let csrf = state.csrf.token(LOGIN_COOKIE, &value);
     let frame = Frame { title: text::LOGIN_TITLE.to_owned(), csrf, ..Frame::default() };
     let jar = jar.add(cookie(LOGIN_COOKIE, value));
+    let (status, error) = match error {
+        Some((status, message)) => (status, Some(message)),
+        None => (StatusCode::OK, None),
+    };
     let mut response = render(&LoginPage { frame, next, error, login });
-    if error.is_some() {
-        *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
-    }
+    *response.status_mut() = status;
     (jar, response).into_response()
 }
 
@@ -182,29 +188,29 @@ struct LoginInput {
     next: Option<String>,
 }
 
+/// Logs a case worker in: the API's check ([`password_login`]: the same Argon2 work for an
+/// unknown login, the store's count of failures and its lock), then a session in the cookie.
 async fn login(
     State(state): State<WebState>,
+    ClientAddress(address): ClientAddress,
     jar: CookieJar,
     PageForm(input): PageForm<LoginInput>,
 ) -> WebResult {
     let store = &state.app.store;
     let next = safe_next(input.next);
-    let found = store.operator_credentials(input.login.trim()).await?;
-    let Some((operator, hash)) = found else {
-        // Same Argon2 work as a wrong password, so timing does not reveal which logins exist.
-        let password = input.password;
-        let _ =
-            tokio::task::spawn_blocking(move || verify_password(&password, &dummy_hash())).await;
-        return Ok(login_form(&state, jar, next, Some(text::WRONG_CREDENTIALS), input.login));
+    let refused = match password_login(store, &input.login, input.password, address).await? {
+        Ok(operator) => Ok(operator),
+        Err(LoginRefusal::WrongCredentials) => {
+            Err((StatusCode::UNAUTHORIZED, text::WRONG_CREDENTIALS.to_owned()))
+        }
+        Err(LoginRefusal::Locked(until)) => {
+            Err((StatusCode::TOO_MANY_REQUESTS, text::login_locked(until)))
+        }
     };
-    let password = input.password;
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    if !matches {
-        tracing::info!(operator = operator.id.0, "page login refused");
-        return Ok(login_form(&state, jar, next, Some(text::WRONG_CREDENTIALS), input.login));
-    }
+    let operator = match refused {
+        Ok(operator) => operator,
+        Err(error) => return Ok(login_form(&state, jar, next, Some(error), input.login)),
+    };
     // A new login in this browser ends the session it held before.
     if let Some(old) = jar.get(WORKER_COOKIE) {
         store.delete_session(&token_hash(old.value())).await?;

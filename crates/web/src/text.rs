@@ -49,6 +49,15 @@ pub const LOGIN: &str = "登录";
 pub const LOGOUT: &str = "退出登录";
 /// Wrong login or password.
 pub const WRONG_CREDENTIALS: &str = "用户名或密码错误";
+
+/// Too many failed logins: when to try again (China time). Said alike of every login, known
+/// or not.
+pub fn login_locked(until: DateTime<Utc>) -> String {
+    format!(
+        "登录失败次数过多，已暂停登录，请于{}后再试；忘记密码请联系本机构管理员",
+        datetime(until)
+    )
+}
 /// The session ended.
 pub const SESSION_EXPIRED: &str = "登录已过期，请重新登录";
 

@@ -211,3 +211,43 @@ async fn a_form_sent_after_the_session_ended_does_not_return_to_its_action() {
     let location = sent.location.unwrap();
     assert!(location.starts_with("/login") && !location.contains("unmask"), "{location}");
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_page_login_with_a_chinese_message() {
+    let world = World::new().await;
+    let (app, _) = dev_pages(&world.store);
+    let mut browser = Browser::new(&app);
+    let login = world.insurance.operator.login.clone();
+    let form = browser.get("/login").await;
+    let wrong = [("login", login.as_str()), ("password", "wrong"), ("next", "/search")];
+
+    for _ in 0..4 {
+        let refused = browser.post("/login", &form, &wrong).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+        assert!(refused.body.contains(text::WRONG_CREDENTIALS));
+    }
+    let locked = browser.post("/login", &form, &wrong).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{}", locked.body);
+    // The store's clock is 12:00 China time: locked until 12:15.
+    let until = world.store.clock().now() + chrono::Duration::minutes(15);
+    let message = text::login_locked(until);
+    assert!(message.contains("2026年12月3日 12:15"), "{message}");
+    assert!(locked.body.contains(&message), "{}", locked.body);
+    assert!(locked.body.contains("id=\"login-error\""));
+
+    // The right password is refused while locked; no session is opened.
+    let right = [("login", login.as_str()), ("password", "password"), ("next", "/search")];
+    let still = browser.post("/login", &locked, &right).await;
+    assert_eq!(still.status, StatusCode::TOO_MANY_REQUESTS, "{}", still.body);
+    assert!(still.set_cookie(WORKER_COOKIE).is_none());
+
+    // A login that does not exist is locked with the same words.
+    let nobody = [("login", "nobody"), ("password", "wrong"), ("next", "/search")];
+    let mut last = None;
+    for _ in 0..5 {
+        last = Some(browser.post("/login", &still, &nobody).await);
+    }
+    let last = last.unwrap();
+    assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(last.body.contains(&message), "{}", last.body);
+}

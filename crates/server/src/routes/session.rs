@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{
-    CurrentOperator, SESSION_HOURS, dummy_hash, new_token, token_hash, verify_password,
+    ClientAddress, CurrentOperator, SESSION_HOURS, new_token, password_login, token_hash,
 };
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::input::ApiJson;
 use crate::views::OperatorView;
 
@@ -36,31 +36,17 @@ pub(crate) struct SessionView {
     operator: OperatorView,
 }
 
-fn wrong_credentials() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "wrong_credentials", "用户名或密码错误")
-}
-
-/// Logs an operator in.
+/// Logs an operator in. Repeated failures of a login (or from an address) lock it for a
+/// while: 429 `login_locked`.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginInput,
-    responses((status = 201, body = SessionView), (status = 401, body = ErrorBody)))]
+    responses((status = 201, body = SessionView), (status = 401, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 pub(crate) async fn login(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     ApiJson(input): ApiJson<LoginInput>,
 ) -> ApiResult<(StatusCode, Json<SessionView>)> {
-    let found = state.store.operator_credentials(input.login.trim()).await?;
-
-    // An unknown login costs the same Argon2 work as a wrong password, so that the answer's
-    // timing does not tell which logins exist.
-    let hash = found.as_ref().map(|(_, hash)| hash.clone()).unwrap_or_else(dummy_hash);
-    let password = input.password;
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    let Some((operator, _)) = found else { return Err(wrong_credentials()) };
-    if !matches {
-        tracing::info!(operator = operator.id.0, "login refused");
-        return Err(wrong_credentials());
-    }
+    let operator = password_login(&state.store, &input.login, input.password, address).await??;
 
     let token = new_token();
     let expires_at = state.store.clock().now() + Duration::hours(SESSION_HOURS);
