@@ -100,6 +100,12 @@ impl Stack {
         let driver = Killed(
             Command::new(driver_path)
                 .arg(format!("--port={driver_port}"))
+                // Chromium on Linux takes the locale of its own interface (the date input's
+                // 年/月/日) from LANGUAGE; --lang and the accept-language preference set the
+                // rest. LANG stays a UTF-8 locale every system has, so that file names in
+                // Chinese still reach the upload inputs.
+                .env("LANG", "C.UTF-8")
+                .env("LANGUAGE", "zh_CN:zh")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -114,8 +120,10 @@ impl Stack {
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--lang=zh-CN",
                     "--window-size=1280,900",
+                    "--accept-lang=zh-CN,zh",
                     format!("--user-data-dir={}", profile.display()),
-                ]
+                ],
+                "prefs": { "intl.accept_languages": "zh-CN,zh" }
             }
         });
         let caps = caps.as_object().unwrap().clone();
@@ -180,6 +188,12 @@ impl Stack {
         let field = self.find(css).await;
         field.clear().await.unwrap();
         field.send_keys(value).await.unwrap();
+    }
+
+    /// Chooses the option with `value` in a select, as a click on it (which fires the
+    /// events htmx listens to).
+    async fn choose(&self, css: &str, value: &str) {
+        self.find(css).await.select_by_value(value).await.unwrap();
     }
 
     async fn click(&self, css: &str) {
@@ -326,7 +340,7 @@ async fn masked_list_and_journaled_unmasking(stack: &Stack) {
 async fn refused_change_shows_the_rule(stack: &Stack) {
     stack.login(NANGANG_SI.0, NANGANG_SI.1).await;
     stack.go("/persons/3/change").await;
-    stack.fill("#f-household_type", "20").await;
+    stack.choose("#f-household_type", "20").await;
     let preview = stack.wait_text("#preview", "在途业务").await;
     assert!(preview.contains("YL2026000003"), "names the transaction: {preview}");
     assert!(preview.contains("办结"), "says what to do: {preview}");
@@ -424,7 +438,7 @@ async fn person_confirms_on_self_service(stack: &Stack) {
     stack.login(NANGANG_SI.0, NANGANG_SI.1).await;
     stack.go("/persons/2/change").await;
     stack.fill("#f-reason", "户籍性质变更").await;
-    stack.fill("#f-household_type", "20").await;
+    stack.choose("#f-household_type", "20").await;
     stack.wait_text("#preview", "本人").await;
     stack.submit("#change-submit").await;
     let status = stack.find("#request-status").await;

@@ -305,7 +305,8 @@ async fn a_three_agency_number_change_is_previewed_submitted_with_documents_and_
     assert!(
         form.has("change-form") && form.has("f-ssn") && form.has("f-name") && form.has("f-phone")
     );
-    assert!(form.html.contains("hx-trigger=\"input changed delay:400ms\""));
+    // Typing previews, and so does choosing from a select (which fires `change`).
+    assert!(form.html.contains("hx-trigger=\"input changed delay:400ms, change delay:400ms\""));
     let csrf = form.csrf();
 
     // The preview: three agencies, employment first, the social insurance agencies after it.
