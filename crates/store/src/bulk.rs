@@ -14,22 +14,33 @@
 //! ([`Chain`]), so the hash chain continues exactly as single entries would. A batch that
 //! fails leaves nothing behind; one that commits is complete. Rows already in the platform
 //! are recognised by their number, so loading a file again loads nothing twice.
+//!
+//! The rows go through in chunks of at most [`ROWS_PER_STATEMENT`], each chunk with one
+//! statement per kind of read or write (`crate::batched`): the holders, the registry
+//! records and the holders' active enrolments are read with `IN` lists, the rules decide
+//! every row in order, then the new records, the enrolments and the journal entries (hashed
+//! here, in row order) are inserted with multi-row statements. A chunk ends before a number
+//! it already holds, so that the row repeating it sees the first one's record, exactly as
+//! one row at a time would: outcomes, ids, journal entries and their order are those of
+//! the rows handled one by one.
 
-use personbase_domain::rules::{EntryPlan, InputSource, Refusal, decide_entry, same_person};
+use std::collections::{HashMap, HashSet};
+
+use personbase_domain::rules::{InputSource, Refusal, RuleId, decide_entry, same_person};
 use personbase_domain::{
-    AgencyId, BusinessLine, Enrolment, EnrolmentId, NewPerson, Operator, Person, PersonId,
+    Agency, AgencyId, BusinessLine, Enrolment, FieldDiff, NewPerson, Operator, Person, PersonId,
+    RegistryRecord,
 };
 use serde_json::{Value, json};
-use sqlx::Row;
 
 use crate::Store;
-use crate::db::{Tx, begin_read, begin_write, time_text};
+use crate::batched::ROWS_PER_STATEMENT;
+use crate::bulk_sql::{active_enrolments, holders, insert_enrolments, registry_records};
+use crate::db::{Tx, begin_read, begin_write};
 use crate::error::Result;
-use crate::journal::{Chain, Entry};
-use crate::people::{insert_person, registry_differs};
+use crate::journal::{Chain, Entry, store_sealed};
+use crate::people::{insert_persons, registry_differs};
 use crate::reference::acting;
-use crate::rows::{self, PERSON_COLUMNS};
-use crate::situation::registry_in;
 
 /// One row of a legacy file to load.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,8 +99,6 @@ impl Store {
         rows: &[BulkRow],
         mode: BulkMode,
     ) -> Result<Vec<BulkOutcome>> {
-        let now = self.clock.now();
-        let today = self.clock.today();
         let mut tx = match mode {
             BulkMode::Load => begin_write(&self.pool).await?,
             BulkMode::Check => begin_read(&self.pool).await?,
@@ -99,64 +108,31 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .is_some();
-        let mut chain = match mode {
+        let chain = match mode {
             BulkMode::Load => Some(Chain::head(&mut tx).await?),
             BulkMode::Check => None,
+        };
+        let mut batch = Batch {
+            store: self,
+            tx,
+            chain,
+            operator,
+            agency,
+            registry_loaded,
+            now: self.clock.now(),
+            today: self.clock.today(),
         };
 
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut loaded = 0usize;
-        for row in rows {
-            let holder = holder_in(&mut tx, row).await?;
-            let registry =
-                if registry_loaded { registry_in(&mut tx, &row.person.ssn).await? } else { None };
-            if let Some(holder) = &holder
-                && same_person(&row.person, holder, registry.as_ref())
-            {
-                let enrolment_added = match (&mut chain, row.enrolment) {
-                    (Some(chain), Some((line, held_by))) => {
-                        let mut w = Writer { tx: &mut tx, chain, operator: &operator, now };
-                        w.enrol(holder.id, line, held_by, row, Existing::Check).await?
-                    }
-                    _ => false,
-                };
-                outcomes.push(BulkOutcome::AlreadyPresent { person: holder.id, enrolment_added });
-                continue;
-            }
-
-            let decision = decide_entry(
-                &self.policy,
-                today,
-                &operator,
-                &row.person,
-                InputSource::Legacy,
-                registry.as_ref(),
-                holder.as_ref().map(|h| h.id),
-            );
-            let Some(chain) = &mut chain else {
-                outcomes.push(match decision {
-                    Ok(_) => BulkOutcome::Accepted,
-                    Err(refusal) => BulkOutcome::Refused(refusal),
-                });
-                continue;
-            };
-            let mut w = Writer { tx: &mut tx, chain, operator: &operator, now };
-            match decision {
-                Ok(plan) => {
-                    let person = w.insert(row, plan, agency.id).await?;
-                    if let Some((line, held_by)) = row.enrolment {
-                        w.enrol(person, line, held_by, row, Existing::None).await?;
-                    }
-                    loaded += 1;
-                    outcomes.push(BulkOutcome::Loaded { person });
-                }
-                Err(refusal) => {
-                    w.refused(row, &refusal, agency.id).await?;
-                    outcomes.push(BulkOutcome::Refused(refusal));
-                }
-            }
+        let mut rest = rows;
+        while !rest.is_empty() {
+            let (chunk, after) = rest.split_at(chunk_len(rest));
+            loaded += batch.chunk(chunk, &mut outcomes).await?;
+            rest = after;
         }
 
+        let Batch { tx, operator, .. } = batch;
         match mode {
             BulkMode::Load => tx.commit().await?,
             BulkMode::Check => tx.rollback().await?,
@@ -166,14 +142,203 @@ impl Store {
     }
 }
 
-/// The record holding the row's number, if any.
-async fn holder_in(tx: &mut Tx, row: &BulkRow) -> Result<Option<Person>> {
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE ssn = $1");
-    let found = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(row.person.ssn.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-    found.as_ref().map(rows::person).transpose()
+/// How many of `rows` the next chunk takes: at most [`ROWS_PER_STATEMENT`], and none from
+/// the first row whose number an earlier row of the chunk carries.
+fn chunk_len(rows: &[BulkRow]) -> usize {
+    let mut numbers = HashSet::with_capacity(ROWS_PER_STATEMENT);
+    rows.iter()
+        .take(ROWS_PER_STATEMENT)
+        .take_while(|row| numbers.insert(row.person.ssn.as_str()))
+        .count()
+}
+
+/// What the rules made of one row of a chunk, before anything is written.
+enum Step {
+    /// The holder is the same person; `enrol` is the enrolment to open, if the row carries
+    /// one the person does not have yet.
+    Present { holder: PersonId, enrol: Option<(BusinessLine, AgencyId)> },
+    /// Accepted: the record to insert (in the chunk's list of new records), the rules and
+    /// the registry's differences to journal.
+    Enter { rules: Vec<RuleId>, differences: Vec<FieldDiff> },
+    /// [`BulkMode::Check`]: accepted, nothing to write.
+    Accepted,
+    /// Refused by the rules of entry.
+    Refused(Refusal),
+}
+
+/// One batch's transaction and what every chunk of it needs.
+struct Batch<'s> {
+    store: &'s Store,
+    tx: Tx,
+    /// The journal's head; none in [`BulkMode::Check`].
+    chain: Option<Chain>,
+    operator: Operator,
+    agency: Agency,
+    registry_loaded: bool,
+    now: chrono::DateTime<chrono::Utc>,
+    today: chrono::NaiveDate,
+}
+
+impl Batch<'_> {
+    /// Decides and (in [`BulkMode::Load`]) writes one chunk, rows with different numbers;
+    /// pushes an outcome per row; returns how many rows were loaded.
+    async fn chunk(&mut self, rows: &[BulkRow], outcomes: &mut Vec<BulkOutcome>) -> Result<usize> {
+        let numbers: Vec<&str> = rows.iter().map(|r| r.person.ssn.as_str()).collect();
+        let holders = holders(&mut self.tx, &numbers).await?;
+        let registry = match self.registry_loaded {
+            true => registry_records(&mut self.tx, &numbers).await?,
+            false => HashMap::new(),
+        };
+        let loading = self.chain.is_some();
+
+        let mut steps = Vec::with_capacity(rows.len());
+        let mut new = Vec::new();
+        for row in rows {
+            let holder = holders.get(row.person.ssn.as_str());
+            let registry: Option<&RegistryRecord> = registry.get(row.person.ssn.as_str());
+            if let Some(holder) = holder
+                && same_person(&row.person, holder, registry)
+            {
+                let enrol = if loading { row.enrolment } else { None };
+                steps.push(Step::Present { holder: holder.id, enrol });
+                continue;
+            }
+            let decision = decide_entry(
+                &self.store.policy,
+                self.today,
+                &self.operator,
+                &row.person,
+                InputSource::Legacy,
+                registry,
+                holder.map(|h| h.id),
+            );
+            steps.push(match decision {
+                Ok(_) if !loading => Step::Accepted,
+                Ok(plan) => {
+                    new.push(plan.person);
+                    Step::Enter { rules: plan.rules, differences: plan.registry_differences }
+                }
+                Err(refusal) => Step::Refused(refusal),
+            });
+        }
+        if !loading {
+            outcomes.extend(steps.into_iter().map(|step| match step {
+                Step::Present { holder, .. } => {
+                    BulkOutcome::AlreadyPresent { person: holder, enrolment_added: false }
+                }
+                Step::Refused(refusal) => BulkOutcome::Refused(refusal),
+                Step::Enter { .. } | Step::Accepted => BulkOutcome::Accepted,
+            }));
+            return Ok(0);
+        }
+        self.write(rows, steps, new, outcomes).await
+    }
+
+    /// Writes a decided chunk: the new records, the enrolments, the journal entries in row
+    /// order; pushes an outcome per row; returns how many rows were loaded.
+    async fn write(
+        &mut self,
+        rows: &[BulkRow],
+        mut steps: Vec<Step>,
+        new: Vec<NewPerson>,
+        outcomes: &mut Vec<BulkOutcome>,
+    ) -> Result<usize> {
+        // Only the enrolments a present person lacks are opened.
+        let present: Vec<i64> = steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Present { holder, enrol: Some(_) } => Some(holder.0),
+                _ => None,
+            })
+            .collect();
+        if !present.is_empty() {
+            let held = active_enrolments(&mut self.tx, &present).await?;
+            for step in &mut steps {
+                if let Step::Present { holder, enrol } = step
+                    && let Some((line, agency)) = *enrol
+                    && held.contains(&(holder.0, line.code().to_owned(), agency.0))
+                {
+                    *enrol = None;
+                }
+            }
+        }
+
+        let mut new =
+            insert_persons(&mut self.tx, new, self.agency.id, self.now).await?.into_iter();
+        let mut entered = Vec::with_capacity(new.len());
+        let mut opening = Vec::new();
+        for (row, step) in rows.iter().zip(&steps) {
+            match step {
+                Step::Enter { .. } => {
+                    let person =
+                        new.next().ok_or_else(|| crate::people::not_returned("persons"))?;
+                    if let Some((line, agency)) = row.enrolment {
+                        opening.push((person.id, line, agency));
+                    }
+                    entered.push(person);
+                }
+                Step::Present { holder, enrol: Some((line, agency)) } => {
+                    opening.push((*holder, *line, *agency));
+                }
+                Step::Present { enrol: None, .. } | Step::Accepted | Step::Refused(_) => {}
+            }
+        }
+        let enrolments = insert_enrolments(&mut self.tx, &opening, self.now).await?;
+
+        let Some(chain) = self.chain.as_mut() else { return Ok(0) };
+        let mut entered = entered.into_iter();
+        let mut enrolments = enrolments.into_iter();
+        let mut sealed = Vec::with_capacity(rows.len() * 2);
+        let mut loaded = 0;
+        for (row, step) in rows.iter().zip(steps) {
+            let mut entries = Vec::with_capacity(3);
+            match step {
+                Step::Enter { rules, differences } => {
+                    let person =
+                        entered.next().ok_or_else(|| crate::people::not_returned("persons"))?;
+                    let id = person.id;
+                    entries.push(created(&self.operator, self.agency.id, row, person, &rules));
+                    if !differences.is_empty() {
+                        entries.push(registry_differs(
+                            &self.operator,
+                            &self.agency,
+                            id,
+                            &differences,
+                        ));
+                    }
+                    if row.enrolment.is_some() {
+                        let enrolment = next_enrolment(&mut enrolments)?;
+                        entries.push(opened(&self.operator, row, enrolment));
+                    }
+                    loaded += 1;
+                    outcomes.push(BulkOutcome::Loaded { person: id });
+                }
+                Step::Present { holder, enrol } => {
+                    if enrol.is_some() {
+                        let enrolment = next_enrolment(&mut enrolments)?;
+                        entries.push(opened(&self.operator, row, enrolment));
+                    }
+                    outcomes.push(BulkOutcome::AlreadyPresent {
+                        person: holder,
+                        enrolment_added: enrol.is_some(),
+                    });
+                }
+                Step::Refused(refusal) => {
+                    entries.push(refused(&self.operator, self.agency.id, row, &refusal));
+                    outcomes.push(BulkOutcome::Refused(refusal));
+                }
+                Step::Accepted => outcomes.push(BulkOutcome::Accepted),
+            }
+            sealed.extend(entries.into_iter().map(|e| chain.seal(self.now, e)));
+        }
+        store_sealed(&mut self.tx, &sealed).await?;
+        Ok(loaded)
+    }
+}
+
+/// The next enrolment opened, in the order they were asked for.
+fn next_enrolment(opened: &mut impl Iterator<Item = Enrolment>) -> Result<Enrolment> {
+    opened.next().ok_or_else(|| crate::people::not_returned("enrolments"))
 }
 
 /// The journal source of a row: the file and its row number.
@@ -186,133 +351,53 @@ fn reason(row: &BulkRow) -> String {
     format!("旧系统数据导入：{} 第 {} 行", row.file, row.row)
 }
 
-/// Whether a person may already have the enrolment: a record just entered has none.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Existing {
-    /// Look first.
-    Check,
-    /// A new record: nothing to look for.
-    None,
+/// `person.created` for a record entered from `row`.
+fn created(
+    operator: &Operator,
+    entered_by: AgencyId,
+    row: &BulkRow,
+    person: Person,
+    rules: &[RuleId],
+) -> Entry {
+    Entry {
+        operator: Some(operator.id),
+        agency: Some(entered_by),
+        action: "person.created",
+        person: Some(person.id),
+        before: Value::Null,
+        after: json!({ "person": person, "source": source(row), "rules": rules }),
+        reason: reason(row),
+        ..Entry::default()
+    }
 }
 
-/// The writes of one row inside the batch's transaction.
-struct Writer<'a> {
-    tx: &'a mut Tx,
-    chain: &'a mut Chain,
-    operator: &'a Operator,
-    now: chrono::DateTime<chrono::Utc>,
+/// `enrolment.opened` for the enrolment `row` carries.
+fn opened(operator: &Operator, row: &BulkRow, enrolment: Enrolment) -> Entry {
+    Entry {
+        operator: Some(operator.id),
+        agency: Some(enrolment.agency),
+        action: "enrolment.opened",
+        person: Some(enrolment.person),
+        before: Value::Null,
+        after: json!({ "enrolment": enrolment, "source": source(row) }),
+        reason: reason(row),
+        ..Entry::default()
+    }
 }
 
-impl Writer<'_> {
-    /// Inserts the accepted record; journals `person.created` (and the registry's
-    /// differences).
-    async fn insert(
-        &mut self,
-        row: &BulkRow,
-        plan: EntryPlan,
-        entered_by: AgencyId,
-    ) -> Result<PersonId> {
-        let person = insert_person(self.tx, plan.person, entered_by, self.now).await?;
-
-        let created = Entry {
-            operator: Some(self.operator.id),
-            agency: Some(entered_by),
-            action: "person.created",
-            person: Some(person.id),
-            before: Value::Null,
-            after: json!({ "person": person, "source": source(row), "rules": plan.rules }),
-            reason: reason(row),
-            ..Entry::default()
-        };
-        self.chain.append(self.tx, self.now, created).await?;
-        if !plan.registry_differences.is_empty() {
-            let agency = crate::reference::agency_in(self.tx, entered_by).await?;
-            let differs =
-                registry_differs(self.operator, &agency, person.id, &plan.registry_differences);
-            self.chain.append(self.tx, self.now, differs).await?;
-        }
-        Ok(person.id)
-    }
-
-    /// Opens the enrolment unless the person already has it active; journals
-    /// `enrolment.opened`. Returns whether it was opened.
-    async fn enrol(
-        &mut self,
-        person: PersonId,
-        line: BusinessLine,
-        held_by: AgencyId,
-        row: &BulkRow,
-        existing: Existing,
-    ) -> Result<bool> {
-        if existing == Existing::Check && self.has_enrolment(person, line, held_by).await? {
-            return Ok(false);
-        }
-        let inserted = sqlx::query(
-            "INSERT INTO enrolments (person_id, line, agency_id, active, opened_at) \
-             VALUES ($1, $2, $3, TRUE, $4) RETURNING id",
-        )
-        .bind(person.0)
-        .bind(line.code())
-        .bind(held_by.0)
-        .bind(time_text(self.now))
-        .fetch_one(&mut **self.tx)
-        .await?;
-        let enrolment = Enrolment {
-            id: EnrolmentId(inserted.try_get("id")?),
-            person,
-            line,
-            agency: held_by,
-            active: true,
-        };
-        let opened = Entry {
-            operator: Some(self.operator.id),
-            agency: Some(held_by),
-            action: "enrolment.opened",
-            person: Some(person),
-            before: Value::Null,
-            after: json!({ "enrolment": enrolment, "source": source(row) }),
-            reason: reason(row),
-            ..Entry::default()
-        };
-        self.chain.append(self.tx, self.now, opened).await?;
-        Ok(true)
-    }
-
-    /// Whether the person has the active enrolment already.
-    async fn has_enrolment(
-        &mut self,
-        person: PersonId,
-        line: BusinessLine,
-        held_by: AgencyId,
-    ) -> Result<bool> {
-        let existing = sqlx::query(
-            "SELECT id FROM enrolments WHERE person_id = $1 AND line = $2 AND agency_id = $3 \
-             AND active = TRUE",
-        )
-        .bind(person.0)
-        .bind(line.code())
-        .bind(held_by.0)
-        .fetch_optional(&mut **self.tx)
-        .await?;
-        Ok(existing.is_some())
-    }
-
-    /// Journals a refused row as `person.refused`, as a refusal at the counter is.
-    async fn refused(&mut self, row: &BulkRow, refusal: &Refusal, agency: AgencyId) -> Result<()> {
-        let entry = Entry {
-            operator: Some(self.operator.id),
-            agency: Some(agency),
-            action: "person.refused",
-            after: json!({
-                "attempt": { "entry": row.person, "source": source(row) },
-                "rule": refusal.rule,
-                "code": refusal.code,
-                "details": refusal.details,
-            }),
-            reason: refusal.rule.code().to_owned(),
-            ..Entry::default()
-        };
-        self.chain.append(self.tx, self.now, entry).await?;
-        Ok(())
+/// `person.refused` for a refused row, as a refusal at the counter is journaled.
+fn refused(operator: &Operator, agency: AgencyId, row: &BulkRow, refusal: &Refusal) -> Entry {
+    Entry {
+        operator: Some(operator.id),
+        agency: Some(agency),
+        action: "person.refused",
+        after: json!({
+            "attempt": { "entry": row.person, "source": source(row) },
+            "rule": refusal.rule,
+            "code": refusal.code,
+            "details": refusal.details,
+        }),
+        reason: refusal.rule.code().to_owned(),
+        ..Entry::default()
     }
 }

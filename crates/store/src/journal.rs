@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::batched::{ROWS_PER_STATEMENT, repeat_values};
 use crate::db::{DbRow, Tx, time_text};
 use crate::error::Result;
 use crate::rows::Fields;
@@ -107,6 +108,18 @@ impl Chain {
         at: DateTime<Utc>,
         entry: Entry,
     ) -> Result<i64> {
+        let action = entry.action;
+        let sealed = self.seal(at, entry);
+        store_sealed(tx, std::slice::from_ref(&sealed)).await?;
+        let (stored, _) = sealed;
+        tracing::debug!(seq = stored.seq, action, "journal entry appended");
+        Ok(stored.seq)
+    }
+
+    /// The row `entry` is stored as after the head, with its hash; moves the head to it
+    /// without writing anything. The caller stores the row in the same transaction (the bulk
+    /// loader writes many such rows per statement) or the chain it continues is broken.
+    pub(crate) fn seal(&mut self, at: DateTime<Utc>, entry: Entry) -> (Stored, String) {
         let stored = Stored {
             seq: self.seq + 1,
             at: time_text(at),
@@ -121,31 +134,42 @@ impl Chain {
             prev_hash: std::mem::take(&mut self.hash),
         };
         let hash = stored.hash();
-        sqlx::query(
-            "INSERT INTO journal (seq, at, operator_id, agency_id, action, person_id, \
-             request_id, before_json, after_json, reason, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(stored.seq)
-        .bind(&stored.at)
-        .bind(stored.operator)
-        .bind(stored.agency)
-        .bind(&stored.action)
-        .bind(stored.person)
-        .bind(stored.request)
-        .bind(&stored.before)
-        .bind(&stored.after)
-        .bind(&stored.reason)
-        .bind(&stored.prev_hash)
-        .bind(&hash)
-        .execute(&mut **tx)
-        .await?;
-        tracing::debug!(seq = stored.seq, action = entry.action, "journal entry appended");
         self.seq = stored.seq;
-        self.hash = hash;
-        Ok(stored.seq)
+        self.hash.clone_from(&hash);
+        (stored, hash)
     }
 }
+
+/// Stores entries sealed by [`Chain::seal`], in their order, at most
+/// [`ROWS_PER_STATEMENT`] per statement.
+pub(crate) async fn store_sealed(tx: &mut Tx, sealed: &[(Stored, String)]) -> Result<()> {
+    for chunk in sealed.chunks(ROWS_PER_STATEMENT) {
+        // Only placeholders are spliced in; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(repeat_values(INSERT_ENTRY, chunk.len())));
+        for (stored, hash) in chunk {
+            query = query
+                .bind(stored.seq)
+                .bind(stored.at.as_str())
+                .bind(stored.operator)
+                .bind(stored.agency)
+                .bind(stored.action.as_str())
+                .bind(stored.person)
+                .bind(stored.request)
+                .bind(stored.before.as_str())
+                .bind(stored.after.as_str())
+                .bind(stored.reason.as_str())
+                .bind(stored.prev_hash.as_str())
+                .bind(hash.as_str());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The statement that stores one entry; [`store_sealed`] repeats its row of values.
+const INSERT_ENTRY: &str = "INSERT INTO journal (seq, at, operator_id, agency_id, \
+     action, person_id, request_id, before_json, after_json, reason, prev_hash, hash) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 /// The columns of a journal row, as text, exactly as hashed.
 pub(crate) const JOURNAL_COLUMNS: &str = "seq, at, operator_id, agency_id, action, person_id, \

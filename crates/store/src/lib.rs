@@ -62,7 +62,9 @@
 
 mod apply;
 mod auth;
+mod batched;
 mod bulk;
+mod bulk_sql;
 mod business;
 mod cards;
 mod citizens;

@@ -1,6 +1,8 @@
 //! Person records: entry (R2.7, R2.8 through `decide_entry`), look-ups, the journaled view of
 //! unmasked data (R4.2), and the record with everything attached.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use personbase_domain::rules::{InputSource, check_view, decide_entry};
 use personbase_domain::{
@@ -13,6 +15,7 @@ use serde_json::{Value, json};
 use sqlx::Row;
 
 use crate::Store;
+use crate::batched::{ROWS_PER_STATEMENT, repeat_values};
 use crate::db::{Conn, begin_read, begin_write, date_text, time_text};
 use crate::error::{Result, StoreError};
 use crate::journal::{self, Entry};
@@ -265,51 +268,97 @@ pub(crate) fn registry_differs(
     }
 }
 
-/// Inserts a new record as version 1, entered by `entered_by` at `now`: the one place that
-/// writes a new row of `persons`, for a single entry and for the bulk loader alike. The
-/// caller has had the entry decided and journals it.
+/// Inserts a new record as version 1, entered by `entered_by` at `now`: one row through
+/// [`insert_persons`], the one place that writes new rows of `persons`, for a single entry
+/// and for the bulk loader alike. The caller has had the entry decided and journals it.
 pub(crate) async fn insert_person(
     conn: &mut Conn,
     new: NewPerson,
     entered_by: AgencyId,
     now: DateTime<Utc>,
 ) -> Result<Person> {
-    let (Some(gender), Some(birth_date)) = (new.gender, new.birth_date) else {
-        return Err(StoreError::invalid("gender", "请录入性别和出生日期"));
-    };
-    let row = sqlx::query(
-        "INSERT INTO persons (ssn, name, gender, birth_date, ethnicity, household_address, \
-         household_type, home_address, phone, status, merged_into, entered_by, version, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, 1, $12, $12) RETURNING id",
-    )
-    .bind(new.ssn.as_str())
-    .bind(new.name.as_str())
-    .bind(gender.code())
-    .bind(date_text(birth_date))
-    .bind(new.ethnicity.code())
-    .bind(new.household_address.as_str())
-    .bind(new.household_type.code())
-    .bind(new.home_address.as_ref().map(|a| a.as_str().to_owned()))
-    .bind(new.phone.as_ref().map(|p| p.as_str().to_owned()))
-    .bind(PersonStatus::Active.code())
-    .bind(entered_by.0)
-    .bind(time_text(now))
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(Person {
-        id: PersonId(row.try_get("id")?),
-        ssn: new.ssn,
-        name: new.name,
-        gender,
-        birth_date,
-        ethnicity: new.ethnicity,
-        household_address: new.household_address,
-        household_type: new.household_type,
-        home_address: new.home_address,
-        phone: new.phone,
-        status: PersonStatus::Active,
-        entered_by,
-        version: 1,
-    })
+    let mut inserted = insert_persons(conn, vec![new], entered_by, now).await?;
+    inserted.pop().ok_or_else(|| not_returned("persons"))
+}
+
+/// The statement that inserts one record; [`insert_persons`] repeats its row of values.
+const INSERT_PERSON: &str = "INSERT INTO persons (ssn, name, gender, birth_date, ethnicity, \
+     household_address, household_type, home_address, phone, status, merged_into, entered_by, \
+     version, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, 1, $12, $12) RETURNING id, ssn";
+
+/// Inserts new records as version 1, entered by `entered_by` at `now`, at most
+/// [`ROWS_PER_STATEMENT`] per statement; returns them in the order given. The numbers must
+/// differ from each other (the table's key refuses them otherwise): the new ids are matched
+/// to the records by number, since the order of `RETURNING` is not guaranteed.
+pub(crate) async fn insert_persons(
+    conn: &mut Conn,
+    new: Vec<NewPerson>,
+    entered_by: AgencyId,
+    now: DateTime<Utc>,
+) -> Result<Vec<Person>> {
+    let now = time_text(now);
+    let mut persons = Vec::with_capacity(new.len());
+    let mut new = new.into_iter().peekable();
+    while new.peek().is_some() {
+        let mut chunk = Vec::with_capacity(ROWS_PER_STATEMENT);
+        for entry in new.by_ref().take(ROWS_PER_STATEMENT) {
+            let (Some(gender), Some(birth_date)) = (entry.gender, entry.birth_date) else {
+                return Err(StoreError::invalid("gender", "请录入性别和出生日期"));
+            };
+            chunk.push((entry, gender, birth_date));
+        }
+        let sql = repeat_values(INSERT_PERSON, chunk.len());
+        // Only placeholders are spliced in; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (entry, gender, birth_date) in &chunk {
+            query = query
+                .bind(entry.ssn.as_str())
+                .bind(entry.name.as_str())
+                .bind(gender.code())
+                .bind(date_text(*birth_date))
+                .bind(entry.ethnicity.code())
+                .bind(entry.household_address.as_str())
+                .bind(entry.household_type.code())
+                .bind(entry.home_address.as_ref().map(|a| a.as_str().to_owned()))
+                .bind(entry.phone.as_ref().map(|p| p.as_str().to_owned()))
+                .bind(PersonStatus::Active.code())
+                .bind(entered_by.0)
+                .bind(now.clone());
+        }
+        let returned = query.fetch_all(&mut *conn).await?;
+        let mut ids = HashMap::with_capacity(returned.len());
+        for row in &returned {
+            ids.insert(row.try_get::<String, _>("ssn")?, PersonId(row.try_get("id")?));
+        }
+        for (entry, gender, birth_date) in chunk {
+            let id = ids.get(entry.ssn.as_str()).copied().ok_or_else(|| not_returned("persons"))?;
+            persons.push(Person {
+                id,
+                ssn: entry.ssn,
+                name: entry.name,
+                gender,
+                birth_date,
+                ethnicity: entry.ethnicity,
+                household_address: entry.household_address,
+                household_type: entry.household_type,
+                home_address: entry.home_address,
+                phone: entry.phone,
+                status: PersonStatus::Active,
+                entered_by,
+                version: 1,
+            });
+        }
+    }
+    Ok(persons)
+}
+
+/// An insert that did not return the id of one of its rows.
+pub(crate) fn not_returned(table: &'static str) -> StoreError {
+    StoreError::Corrupt {
+        table,
+        row: "new".to_owned(),
+        field: "id",
+        detail: "the insert returned no id for a row".to_owned(),
+    }
 }
