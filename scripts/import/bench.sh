@@ -41,7 +41,7 @@ for n in $ROWS; do
     dir="$WORK/$n"
     mkdir -p "$dir"
     if [ ! -f "$dir/legacy.csv" ]; then
-        "$BIN" legacy-demo --rows "$n" --out "$dir" --seed 1 > "$dir/demo.txt"
+        "$BIN" demo legacy --rows "$n" --out "$dir" --seed 1 > "$dir/demo.txt"
     fi
     size=$(du -m "$dir/legacy.csv" | cut -f1)
     echo "== $n rows ($size MiB CSV)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Precision and recall of each finding code: `personbase import --format json` output
-against the answer key of `personbase legacy-demo` (CSV: row,code).
+against the answer key of `personbase demo legacy` (CSV: row,code).
 
 Usage: score.py ANSWER_KEY.csv FINDINGS.jsonl
 Prints one line per code and exits 1 when an exact finding has recall below 1.0 or the

@@ -1,4 +1,4 @@
-//! `personbase import` and `personbase legacy-demo`: the command-line face of the legacy
+//! `personbase import` and `personbase demo legacy`: the command-line face of the legacy
 //! clean-up (crate `personbase-import`). The logic lives there; this module parses the
 //! arguments and turns the outcome into an exit status: 0 nothing found, 1 findings,
 //! 2 could not run.
@@ -143,7 +143,7 @@ pub fn run(args: ImportArgs, today: NaiveDate) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(outcome.exit_code()))
 }
 
-/// Arguments of `personbase legacy-demo`.
+/// Arguments of `personbase demo legacy`.
 #[derive(Debug, clap::Args)]
 pub struct LegacyDemoArgs {
     /// 数据行数
@@ -163,7 +163,7 @@ pub struct LegacyDemoArgs {
     fault_share: f64,
 }
 
-/// Runs `personbase legacy-demo`: a synthetic legacy file and its answer key.
+/// Runs `personbase demo legacy`: a synthetic legacy file and its answer key.
 pub fn demo(args: LegacyDemoArgs) -> anyhow::Result<ExitCode> {
     let summary = generate(&DemoOptions {
         rows: args.rows,

@@ -35,8 +35,9 @@ struct Cli {
 enum Command {
     /// 启动 HTTP 服务（API 位于 /api/v1，接口文档位于 /api/docs）
     Serve(serve::ServeArgs),
-    /// 生成演示数据：黑龙江省信息中心、哈尔滨和齐齐哈尔两个地市及其县区的各类经办机构、演示账号、人员
-    Demo(serve::DemoArgs),
+    /// 生成演示数据：黑龙江省信息中心、哈尔滨和齐齐哈尔两个地市及其县区的各类经办机构、演示账号、人员；
+    /// demo legacy 生成合成的旧系统导出文件
+    Demo(DemoCommand),
     /// 审计日志
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -47,7 +48,8 @@ enum Command {
     Id(id_cmd::IdCommand),
     /// 检查并导入旧系统导出的人员数据（CSV、Excel）：逐行、跨行和对照平台的问题，汇总表、JSON、Excel 和 HTML 报告；默认只检查，--apply 时写入平台
     Import(import_cmd::ImportArgs),
-    /// 生成合成的旧系统导出文件（含已知比例的各类问题）及答案文件，用于演示和性能测试
+    /// 同 demo legacy（旧名称）
+    #[command(hide = true)]
     LegacyDemo(import_cmd::LegacyDemoArgs),
     /// 省公安户籍库：载入快照（load），与人员记录核对并按机构输出工作清单、按户籍库更正（reconcile）
     #[command(subcommand)]
@@ -55,6 +57,22 @@ enum Command {
     /// 性能测试：建立指定人数的库，测量查询和生效修改的速度
     #[command(hide = true)]
     Bench(bench::BenchArgs),
+}
+
+/// `personbase demo` makes the demo province; `personbase demo legacy` writes legacy files.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct DemoCommand {
+    #[command(subcommand)]
+    kind: Option<DemoKind>,
+    #[command(flatten)]
+    province: serve::DemoArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoKind {
+    /// 生成合成的旧系统导出文件（含已知比例的各类问题）及答案文件，用于演示和性能测试
+    Legacy(import_cmd::LegacyDemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,7 +85,10 @@ fn main() -> ExitCode {
         Command::Import(args) => import_cmd::run(args, today),
         Command::LegacyDemo(args) => import_cmd::demo(args),
         Command::Serve(args) => block_on(serve::serve(args)),
-        Command::Demo(args) => block_on(serve::demo(args)),
+        Command::Demo(DemoCommand { kind: Some(DemoKind::Legacy(args)), .. }) => {
+            import_cmd::demo(args)
+        }
+        Command::Demo(DemoCommand { kind: None, province }) => block_on(serve::demo(province)),
         Command::Audit(cmd) => block_on(audit::run(cmd)),
         Command::Overdue(args) => block_on(overdue::run(args)),
         Command::Registry(cmd) => block_on(registry_cmd::run(cmd)),

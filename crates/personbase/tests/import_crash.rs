@@ -50,8 +50,9 @@ async fn a_load_killed_midway_completes_on_rerun_with_nothing_lost_or_loaded_twi
     store.create_operator("si", "经办员", agency.id, &[Role::Handler], "hash").await.unwrap();
     store.close().await;
     let out = dir.path().to_str().unwrap();
-    let made =
-        personbase(&["legacy-demo", "--rows", ROWS, "--out", out, "--seed", "5"]).output().unwrap();
+    let made = personbase(&["demo", "legacy", "--rows", ROWS, "--out", out, "--seed", "5"])
+        .output()
+        .unwrap();
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
 
     let file = dir.path().join("legacy.csv");
