@@ -203,7 +203,7 @@ impl Mapping {
 }
 
 /// For each field, the column that holds it, if any.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnMap {
     /// Column index per field, indexed by [`Field::index`].
     pub columns: [Option<usize>; FIELD_COUNT],

@@ -14,6 +14,10 @@ pub enum Certainty {
     Exact,
     /// A candidate: probably the same person under another number.
     Probable,
+    /// Noted, not held back: the row was entered (or would be) under the rules, and a
+    /// person should still correct the legacy system, e.g. where the registry's values
+    /// prevailed over the row's (R2.8).
+    Notice,
 }
 
 /// One kind of finding: its code, title and what to do, in Chinese.
@@ -111,6 +115,18 @@ pub const KINDS: &[Kind] = &[
     ),
     exact("entry.refused", "平台录入规则不允许录入", "按说明处理后重新导入"),
     Kind {
+        code: "registry.differs",
+        title_zh: "与省公安户籍库记载不一致（已按户籍库录入）",
+        action_zh: "以户籍库为准（R2.8）：平台已存户籍库的值，请更正原系统的数据",
+        certainty: Certainty::Notice,
+    },
+    Kind {
+        code: "registry.absent",
+        title_zh: "省公安户籍库中没有此本省号码",
+        action_zh: "已按导入数据录入；请核实该人户籍（可能已迁出、注销或号码有误）",
+        certainty: Certainty::Notice,
+    },
+    Kind {
         code: "dup.probable_typo",
         title_zh: "疑似同一人：姓名、出生日期、性别相同，号码仅差一处录入错误",
         action_zh: "核对证件，更正录错的号码后按重复记录处理（R3.1）",
@@ -132,6 +148,14 @@ pub fn kind(code: &str) -> Kind {
         action_zh: FIX_NUMBER,
         certainty: Certainty::Exact,
     })
+}
+
+impl Kind {
+    /// Whether a finding of this kind keeps its row back from a load: every kind but the
+    /// notices.
+    pub fn holds_back(&self) -> bool {
+        self.certainty != Certainty::Notice
+    }
 }
 
 /// One problem in one row.
@@ -176,7 +200,7 @@ pub struct Summary {
     pub files: usize,
     /// Data rows read (headers not counted).
     pub rows: u64,
-    /// Rows with at least one finding.
+    /// Rows with at least one finding that holds them back (notices do not).
     pub rows_with_findings: u64,
     /// Findings per code.
     pub by_code: BTreeMap<&'static str, u64>,
@@ -184,6 +208,13 @@ pub struct Summary {
     pub by_division: BTreeMap<u32, u64>,
     /// Seconds the run took.
     pub seconds: f64,
+}
+
+impl Finding {
+    /// Whether this finding keeps its row back from a load ([`Kind::holds_back`]).
+    pub fn holds_back(&self) -> bool {
+        kind(self.code).holds_back()
+    }
 }
 
 impl Summary {

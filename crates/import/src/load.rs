@@ -7,15 +7,19 @@
 //! This module reads files and builds values; the store decides and writes.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
-use personbase_domain::{Address, Agency, AgencyId, BusinessLine, NewPerson, PersonName, Phone};
+use personbase_domain::{
+    Address, Agency, AgencyId, BusinessLine, Field as DomainField, FieldDiff, NewPerson,
+    PersonName, Phone,
+};
 use personbase_identity::{Ethnicity, Gender, HouseholdType, SocialSecurityNumber};
 use serde::Serialize;
 
 use crate::ImportError;
 use crate::dates;
-use crate::field::{Field, Mapping};
+use crate::field::{ColumnMap, Field, Mapping};
 use crate::finding::{Finding, kind};
 use crate::lines::parse_line;
 use crate::rowcheck::cell_text;
@@ -142,8 +146,8 @@ pub struct Candidate {
     pub sheet: String,
     /// The row, as a spreadsheet shows it.
     pub row: u64,
-    /// The header of the number column, for findings.
-    pub number_column: String,
+    /// The columns of the row's table, whose headers findings name.
+    pub columns: Arc<ColumnMap>,
     /// The person as the row gives it.
     pub person: NewPerson,
     /// The line and the agency holding it.
@@ -167,7 +171,7 @@ impl Candidate {
             file: self.file.clone(),
             sheet: self.sheet.clone(),
             row: self.row,
-            column: self.number_column.clone(),
+            column: self.columns.header(Field::Number).to_owned(),
             value: self.person.ssn.as_str().to_owned(),
             code,
             message,
@@ -177,6 +181,56 @@ impl Candidate {
             division: self.person.ssn.division_code(),
         }
     }
+
+    /// The notices of what the registry snapshot said of this row, which was entered (or
+    /// would be): `registry.differs` for each field where the registry's value prevailed
+    /// (R2.8), on that field's column with the row's value, or `registry.absent`.
+    pub fn registry_notices(&self, differences: &[FieldDiff], absent: bool) -> Vec<Finding> {
+        let mut notices = Vec::with_capacity(differences.len() + usize::from(absent));
+        for diff in differences {
+            let shown = |value: &Option<String>| {
+                let value = value.as_deref().unwrap_or_default();
+                match diff.field {
+                    DomainField::Ethnicity => ethnicity_name(value),
+                    _ => value.to_owned(),
+                }
+            };
+            let (ours, theirs) = (shown(&diff.before), shown(&diff.after));
+            let message = format!("户籍库记载为“{theirs}”，录入的是户籍库的值（R2.8）");
+            notices.push(Finding {
+                column: self.columns.header(column_of(diff.field)).to_owned(),
+                value: ours,
+                ..self.finding("registry.differs", message)
+            });
+        }
+        if absent {
+            notices.push(self.finding(
+                "registry.absent",
+                "号码属本省，但已载入的省公安户籍库中没有此号码".to_owned(),
+            ));
+        }
+        notices
+    }
+}
+
+/// The import's column for a field of the record.
+fn column_of(field: DomainField) -> Field {
+    match field {
+        DomainField::Ssn => Field::Number,
+        DomainField::Name => Field::Name,
+        DomainField::Gender => Field::Gender,
+        DomainField::BirthDate => Field::BirthDate,
+        DomainField::Ethnicity => Field::Ethnicity,
+        DomainField::HouseholdAddress => Field::HouseholdAddress,
+        DomainField::HouseholdType => Field::HouseholdType,
+        DomainField::HomeAddress => Field::HomeAddress,
+        DomainField::Phone => Field::Phone,
+    }
+}
+
+/// An ethnicity code as its name (`01` → 汉族).
+fn ethnicity_name(code: &str) -> String {
+    Ethnicity::parse(code).map_or_else(|| code.to_owned(), |e| e.name_zh().to_owned())
 }
 
 /// What the second reading found besides the candidates.
@@ -218,6 +272,7 @@ pub fn candidates(
         wanted,
         tables: 0,
         table: None,
+        columns: Arc::default(),
         batch: Vec::with_capacity(batch),
         size: batch.max(1),
         send,
@@ -243,6 +298,8 @@ struct Second<'a> {
     wanted: HashSet<(u16, u64)>,
     tables: u16,
     table: Option<(u16, Table)>,
+    /// The current table's columns, shared by its candidates.
+    columns: Arc<ColumnMap>,
     batch: Vec<Candidate>,
     size: usize,
     send: &'a mut dyn FnMut(Vec<Candidate>) -> bool,
@@ -253,6 +310,7 @@ struct Second<'a> {
 impl RowVisitor for Second<'_> {
     fn table(&mut self, table: &Table) {
         self.table = Some((self.tables, table.clone()));
+        self.columns = Arc::new(table.map.clone());
         self.pass.files.push(table.file.clone());
         self.tables = self.tables.saturating_add(1);
     }
@@ -271,7 +329,7 @@ impl RowVisitor for Second<'_> {
         if held(self.findings, index, row.number) {
             return;
         }
-        match candidate(table, index, row, self.enrolments) {
+        match candidate(table, &self.columns, index, row, self.enrolments) {
             Ok(c) => self.batch.push(c),
             Err((field, code, message)) => {
                 let value = cell_text(row.cell(field)).map(|t| t.into_owned()).unwrap_or_default();
@@ -305,6 +363,7 @@ impl RowVisitor for Second<'_> {
 /// The row as a person to enter, or why it cannot be one.
 fn candidate(
     table: &Table,
+    columns: &Arc<ColumnMap>,
     index: u16,
     row: &Row<'_>,
     enrolments: &Enrolments,
@@ -345,7 +404,7 @@ fn candidate(
         file: table.file.clone(),
         sheet: table.sheet.clone(),
         row: row.number,
-        number_column: table.map.header(Field::Number).to_owned(),
+        columns: Arc::clone(columns),
         person: NewPerson {
             ssn,
             name,

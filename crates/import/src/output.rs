@@ -101,7 +101,11 @@ fn table(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     codes.sort_by_key(|(c, _)| order(c));
     for (code, n) in codes {
         let k = kind(code);
-        let mark = if k.certainty == Certainty::Probable { "（请人工确认）" } else { "" };
+        let mark = match k.certainty {
+            Certainty::Probable => "（请人工确认）",
+            Certainty::Notice => "（不影响导入）",
+            Certainty::Exact => "",
+        };
         writeln!(out, "{code:<26} {:>11}  {}{mark}", thousands(*n), k.title_zh)?;
     }
     writeln!(out, "合计{}{:>11}", " ".repeat(23), thousands(s.findings()))

@@ -18,7 +18,7 @@ use crate::source::{Row, RowVisitor, Table, read_file};
 /// The columns after the fields: where the row came from and its findings.
 const TRAILER: [&str; 6] = ["来源文件", "来源工作表", "来源行", "问题代码", "问题说明", "处理办法"];
 
-/// Reads the files again and writes every row with a finding in `outcome` to `path` (UTF-8
+/// Reads the files again and writes every row held back by a finding in `outcome` to `path` (UTF-8
 /// with a BOM, so that Excel opens it as such). Returns the number of rows written.
 pub fn write(
     path: &Path,
@@ -80,7 +80,8 @@ impl<W: Write> RowVisitor for Review<'_, W> {
         let start = self.findings.partition_point(|f| (f.table, f.row) < key);
         let found: Vec<&Finding> =
             self.findings[start..].iter().take_while(|f| (f.table, f.row) == key).collect();
-        if found.is_empty() {
+        // A row with notices only was entered: it is not held back.
+        if !found.iter().any(|f| f.holds_back()) {
             return;
         }
         let (line, agency) = self.enrolments.texts(row);

@@ -82,7 +82,7 @@ fn count(findings: &[Finding], files: usize, rows: u64) -> Summary {
     for f in findings {
         *summary.by_code.entry(f.code).or_default() += 1;
         *summary.by_division.entry(f.division.unwrap_or(0)).or_default() += 1;
-        if last != Some((f.table, f.row)) {
+        if f.holds_back() && last != Some((f.table, f.row)) {
             summary.rows_with_findings += 1;
             last = Some((f.table, f.row));
         }

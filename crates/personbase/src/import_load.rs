@@ -101,7 +101,7 @@ pub fn run(
     }
     outcome.load = Some(summary);
 
-    if !outcome.findings.is_empty() {
+    if outcome.summary.rows_with_findings > 0 {
         let written =
             personbase_import::review::write(&load.review, options, &outcome, &enrolments)
                 .map_err(|e| anyhow!("{}（{}）", e.message_zh(), e.code()))?;
@@ -122,7 +122,8 @@ struct Counts {
     refused: u64,
 }
 
-/// Takes batches until the reader is done; returns the counts and a finding per refused row.
+/// Takes batches until the reader is done; returns the counts, a finding per refused row
+/// and the registry's notices of the rows entered.
 async fn load_all(
     store: &Store,
     operator: &personbase_domain::Operator,
@@ -148,7 +149,11 @@ async fn load_all(
         })?;
         for (candidate, result) in batch.iter().zip(outcomes) {
             match result {
-                BulkOutcome::Loaded { .. } | BulkOutcome::Accepted => counts.loaded += 1,
+                BulkOutcome::Loaded { registry, .. } | BulkOutcome::Accepted { registry } => {
+                    counts.loaded += 1;
+                    findings
+                        .extend(candidate.registry_notices(&registry.differences, registry.absent));
+                }
                 BulkOutcome::AlreadyPresent { enrolment_added, .. } => {
                     counts.already_present += 1;
                     counts.enrolments_added += u64::from(enrolment_added);

@@ -219,3 +219,94 @@ fn apply_needs_a_database_and_an_operator() {
         personbase(&["import", "x.csv", "--apply", "--db", "sqlite:///nonexistent.db"]);
     assert_eq!(missing_operator.status.code(), Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rows_that_differ_from_the_registry_are_loaded_with_its_values_and_reported_field_by_field()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let (zhang, qian) = (number(230103, "19491231", 3), number(230103, "19600606", 11));
+    let store = platform(&url, &zhang, &qian).await;
+    let (li, sun, zhou) = (
+        number(230103, "19850505", 2),
+        number(230103, "19900101", 13),
+        number(230103, "19770707", 25),
+    );
+    let registry = format!(
+        "ssn,name,gender,birth_date,ethnicity,household_address\n\
+         {li},李丽娜,女,1985-05-05,满族,黑龙江省哈尔滨市南岗区学府路9号\n\
+         {zhou},周杰,男,1977-07-07,汉族,黑龙江省哈尔滨市南岗区学府路5号\n"
+    );
+    store.load_registry(registry.as_bytes(), b',').await.unwrap();
+    store.close().await;
+    let file = dir.path().join("legacy.csv");
+    let rows = [
+        "姓名,性别,民族,出生日期,身份证号,户口性质,户籍住址".to_owned(),
+        // 2: differs from the registry in name, ethnicity and address.
+        format!("李娜,女,汉族,1985-05-05,{li},非农业户口,黑龙江省哈尔滨市南岗区学府路2号"),
+        // 3: a number of this province the registry does not have.
+        format!("孙浩,男,汉族,1990-01-01,{sun},非农业户口,黑龙江省哈尔滨市南岗区学府路4号"),
+        // 4: as the registry has it.
+        format!("周杰,男,汉族,1977-07-07,{zhou},非农业户口,黑龙江省哈尔滨市南岗区学府路5号"),
+    ];
+    std::fs::write(&file, rows.join("\n") + "\n").unwrap();
+    let review = dir.path().join("review.csv");
+    let url = format!("sqlite://{}", db.display());
+    let (file, review_arg) = (file.to_str().unwrap(), review.to_str().unwrap());
+    let args = ["import", file, "--format", "json", "--quiet", "--db", &url, "--operator", "si"];
+    let mut apply = args.to_vec();
+    apply.extend(["--review", review_arg, "--apply"]);
+
+    let output = personbase(&apply);
+
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let load = &summary(&output)["load"];
+    assert_eq!((&load["loaded"], &load["held_back"]), (&Value::from(3), &Value::from(0)));
+    let found: Vec<(u64, String, String, String, String)> = lines_with(&output, "code")
+        .iter()
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap().to_owned();
+            (
+                f["row"].as_u64().unwrap(),
+                text("code"),
+                text("column"),
+                text("value"),
+                text("message"),
+            )
+        })
+        .collect();
+    let differs = |column: &str, value: &str, registry: &str| {
+        let message = format!("户籍库记载为“{registry}”，录入的是户籍库的值（R2.8）");
+        (2, "registry.differs".to_owned(), column.to_owned(), value.to_owned(), message)
+    };
+    assert_eq!(
+        found,
+        vec![
+            differs("姓名", "李娜", "李丽娜"),
+            differs("民族", "汉族", "满族"),
+            differs(
+                "户籍住址",
+                "黑龙江省哈尔滨市南岗区学府路2号",
+                "黑龙江省哈尔滨市南岗区学府路9号"
+            ),
+            (
+                3,
+                "registry.absent".to_owned(),
+                "身份证号".to_owned(),
+                sun.clone(),
+                "号码属本省，但已载入的省公安户籍库中没有此号码".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(summary(&output)["summary"]["rows_with_findings"], 0);
+    assert!(!review.exists(), "nothing is held back, so there is no review list");
+    let stored = "SELECT COUNT(*) FROM persons WHERE name = '李丽娜' AND ethnicity = '11' \
+                  AND household_address LIKE '%学府路9号'";
+    assert_eq!(count(&url, stored).await, 1);
+
+    // The dry run against the platform says the same, before anything is written.
+    let again = personbase(&args);
+    let load = &summary(&again)["load"];
+    assert_eq!((&load["loaded"], &load["already_present"]), (&Value::from(0), &Value::from(3)));
+}

@@ -63,9 +63,14 @@ pub enum BulkOutcome {
     Loaded {
         /// The new record.
         person: PersonId,
+        /// What the registry snapshot said of the row.
+        registry: RegistryCheck,
     },
     /// [`BulkMode::Check`]: the rules accept the row; loading would enter it.
-    Accepted,
+    Accepted {
+        /// What the registry snapshot says of the row.
+        registry: RegistryCheck,
+    },
     /// The number is held by the same person: nothing entered again.
     AlreadyPresent {
         /// The record that holds the number.
@@ -76,6 +81,18 @@ pub enum BulkOutcome {
     /// The rules of entry refused the row; an occupied number is
     /// [`personbase_domain::rules::RuleId::OccupiedNumber`] with the holder in the details.
     Refused(Refusal),
+}
+
+/// What the registry snapshot says of a row that is entered (R2.8, R2.16): the import
+/// reports it field by field, and a person checks the legacy system against it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCheck {
+    /// The fields where the row differs from the registry, whose values were stored (or
+    /// would be): `before` is the row's value, `after` the registry's.
+    pub differences: Vec<FieldDiff>,
+    /// A snapshot is loaded and holds no record of this number, a citizen number of this
+    /// province (another province's numbers, permits and foreigners' numbers cannot be in it).
+    pub absent: bool,
 }
 
 /// Whether a batch is written or only checked.
@@ -157,11 +174,11 @@ enum Step {
     /// The holder is the same person; `enrol` is the enrolment to open, if the row carries
     /// one the person does not have yet.
     Present { holder: PersonId, enrol: Option<(BusinessLine, AgencyId)> },
-    /// Accepted: the record to insert (in the chunk's list of new records), the rules and
-    /// the registry's differences to journal.
-    Enter { rules: Vec<RuleId>, differences: Vec<FieldDiff> },
+    /// Accepted: the record to insert (in the chunk's list of new records), the rules to
+    /// journal, and what the registry said (its differences are journaled too).
+    Enter { rules: Vec<RuleId>, registry: RegistryCheck },
     /// [`BulkMode::Check`]: accepted, nothing to write.
-    Accepted,
+    Accepted(RegistryCheck),
     /// Refused by the rules of entry.
     Refused(Refusal),
 }
@@ -212,11 +229,17 @@ impl Batch<'_> {
                 registry,
                 holder.map(|h| h.id),
             );
+            let absent = self.registry_loaded
+                && registry.is_none()
+                && self.store.number_in_province(&row.person.ssn);
             steps.push(match decision {
-                Ok(_) if !loading => Step::Accepted,
+                Ok(plan) if !loading => {
+                    Step::Accepted(RegistryCheck { differences: plan.registry_differences, absent })
+                }
                 Ok(plan) => {
                     new.push(plan.person);
-                    Step::Enter { rules: plan.rules, differences: plan.registry_differences }
+                    let registry = RegistryCheck { differences: plan.registry_differences, absent };
+                    Step::Enter { rules: plan.rules, registry }
                 }
                 Err(refusal) => Step::Refused(refusal),
             });
@@ -227,7 +250,9 @@ impl Batch<'_> {
                     BulkOutcome::AlreadyPresent { person: holder, enrolment_added: false }
                 }
                 Step::Refused(refusal) => BulkOutcome::Refused(refusal),
-                Step::Enter { .. } | Step::Accepted => BulkOutcome::Accepted,
+                Step::Enter { registry, .. } | Step::Accepted(registry) => {
+                    BulkOutcome::Accepted { registry }
+                }
             }));
             return Ok(0);
         }
@@ -280,7 +305,7 @@ impl Batch<'_> {
                 Step::Present { holder, enrol: Some((line, agency)) } => {
                     opening.push((*holder, *line, *agency));
                 }
-                Step::Present { enrol: None, .. } | Step::Accepted | Step::Refused(_) => {}
+                Step::Present { enrol: None, .. } | Step::Accepted(_) | Step::Refused(_) => {}
             }
         }
         let enrolments = insert_enrolments(&mut self.tx, &opening, self.now).await?;
@@ -293,17 +318,17 @@ impl Batch<'_> {
         for (row, step) in rows.iter().zip(steps) {
             let mut entries = Vec::with_capacity(3);
             match step {
-                Step::Enter { rules, differences } => {
+                Step::Enter { rules, registry } => {
                     let person =
                         entered.next().ok_or_else(|| crate::people::not_returned("persons"))?;
                     let id = person.id;
                     entries.push(created(&self.operator, self.agency.id, row, person, &rules));
-                    if !differences.is_empty() {
+                    if !registry.differences.is_empty() {
                         entries.push(registry_differs(
                             &self.operator,
                             &self.agency,
                             id,
-                            &differences,
+                            &registry.differences,
                         ));
                     }
                     if row.enrolment.is_some() {
@@ -311,7 +336,7 @@ impl Batch<'_> {
                         entries.push(opened(&self.operator, row, enrolment));
                     }
                     loaded += 1;
-                    outcomes.push(BulkOutcome::Loaded { person: id });
+                    outcomes.push(BulkOutcome::Loaded { person: id, registry });
                 }
                 Step::Present { holder, enrol } => {
                     if enrol.is_some() {
@@ -327,7 +352,7 @@ impl Batch<'_> {
                     entries.push(refused(&self.operator, self.agency.id, row, &refusal));
                     outcomes.push(BulkOutcome::Refused(refusal));
                 }
-                Step::Accepted => outcomes.push(BulkOutcome::Accepted),
+                Step::Accepted(registry) => outcomes.push(BulkOutcome::Accepted { registry }),
             }
             sealed.extend(entries.into_iter().map(|e| chain.seal(self.now, e)));
         }

@@ -4,6 +4,7 @@
 //! [`Store::propose_change`] like any other change, and the rules decide.
 
 use personbase_domain::{AgencyId, Field, FieldDiff, Operator, Person, PersonId};
+use personbase_identity::SocialSecurityNumber;
 use serde_json::Value;
 
 use crate::Store;
@@ -126,9 +127,13 @@ impl Store {
 
     /// Whether `person`'s number is a citizen number of this province.
     fn in_province(&self, person: &Person) -> bool {
-        person
-            .ssn
-            .division_code()
+        self.number_in_province(&person.ssn)
+    }
+
+    /// Whether `ssn` is a citizen number of this province, which the province's registry
+    /// should hold.
+    pub(crate) fn number_in_province(&self, ssn: &SocialSecurityNumber) -> bool {
+        ssn.division_code()
             .is_some_and(|code| format!("{:02}", code / 10_000) == self.policy.province)
     }
 

@@ -6,9 +6,9 @@
 mod common;
 
 use common::{new_person, ssn, world};
-use personbase_domain::BusinessLine;
 use personbase_domain::rules::RuleId;
-use personbase_store::{BulkMode, BulkOutcome, BulkRow};
+use personbase_domain::{BusinessLine, Field};
+use personbase_store::{BulkMode, BulkOutcome, BulkRow, RegistryCheck};
 
 fn row(
     n: u64,
@@ -38,12 +38,12 @@ async fn rows_load_with_enrolments_and_a_second_load_enters_nothing_again() {
     ];
 
     let checked = w.store.load_batch(&w.employment_op, &rows, BulkMode::Check).await.unwrap();
-    assert_eq!(checked[0], BulkOutcome::Accepted);
+    assert_eq!(checked[0], BulkOutcome::Accepted { registry: RegistryCheck::default() });
     assert_eq!(checked[1], BulkOutcome::AlreadyPresent { person: held.id, enrolment_added: false });
     assert!(w.store.person_by_ssn(&ssn("23010319850505002")).await.unwrap().is_none());
 
     let first = w.store.load_batch(&w.employment_op, &rows, BulkMode::Load).await.unwrap();
-    let BulkOutcome::Loaded { person } = first[0] else { panic!("{:?}", first[0]) };
+    let BulkOutcome::Loaded { person, .. } = first[0] else { panic!("{:?}", first[0]) };
     assert_eq!(first[1], BulkOutcome::AlreadyPresent { person: held.id, enrolment_added: true });
     let BulkOutcome::Refused(refusal) = &first[2] else { panic!("{:?}", first[2]) };
     assert_eq!(refusal.rule, RuleId::OccupiedNumber);
@@ -214,13 +214,16 @@ async fn a_batch_in_chunks_does_exactly_what_its_rows_one_by_one_do() {
             let repeat = i == 64 || i == 65 || (i % 13 == 5 && i % 10 != 3 && i % 10 != 7);
             let repeat = repeat || (i % 17 == 9 && i % 10 != 3 && i % 10 != 7 && i % 13 != 5);
             match (check, load) {
-                (BulkOutcome::Accepted, BulkOutcome::Loaded { .. }) => {}
+                (
+                    BulkOutcome::Accepted { registry: a },
+                    BulkOutcome::Loaded { registry: b, .. },
+                ) => assert_eq!(a, b, "row {i} of {n}"),
                 (
                     BulkOutcome::AlreadyPresent { person: a, .. },
                     BulkOutcome::AlreadyPresent { person: b, .. },
                 ) => assert_eq!(a, b),
                 (BulkOutcome::Refused(a), BulkOutcome::Refused(b)) => assert_eq!(a, b),
-                (BulkOutcome::Accepted, _) if repeat => {}
+                (BulkOutcome::Accepted { .. }, _) if repeat => {}
                 other => panic!("row {i} of {n}: {other:?}"),
             }
         }
@@ -247,7 +250,7 @@ async fn a_batch_in_chunks_does_exactly_what_its_rows_one_by_one_do() {
         for (first, second) in outcomes.iter().zip(&again) {
             match (first, second) {
                 (
-                    BulkOutcome::Loaded { person } | BulkOutcome::AlreadyPresent { person, .. },
+                    BulkOutcome::Loaded { person, .. } | BulkOutcome::AlreadyPresent { person, .. },
                     BulkOutcome::AlreadyPresent { person: p, enrolment_added: false },
                 ) => assert_eq!(person, p),
                 (BulkOutcome::Refused(_), BulkOutcome::Refused(_)) => {}
@@ -272,11 +275,61 @@ async fn a_number_twice_in_one_batch_sees_its_first_row() {
         row(5, "23010319850505002", "王芳", None, &w),
     ];
     let outcomes = w.store.load_batch(&w.employment_op, &rows, BulkMode::Load).await.unwrap();
-    let BulkOutcome::Loaded { person } = outcomes[0] else { panic!("{:?}", outcomes[0]) };
+    let BulkOutcome::Loaded { person, .. } = outcomes[0] else { panic!("{:?}", outcomes[0]) };
     assert_eq!(outcomes[1], BulkOutcome::AlreadyPresent { person, enrolment_added: true });
     assert_eq!(outcomes[2], BulkOutcome::AlreadyPresent { person, enrolment_added: false });
     let BulkOutcome::Refused(refusal) = &outcomes[3] else { panic!("{:?}", outcomes[3]) };
     assert_eq!(refusal.rule, RuleId::OccupiedNumber);
     assert_eq!(w.store.person_details(person).await.unwrap().enrolments.len(), 2);
     assert_eq!(w.store.verify_journal().await.unwrap().first_bad, None);
+}
+
+#[tokio::test]
+async fn the_registry_prevails_and_says_what_differed_or_that_a_number_of_the_province_is_missing()
+{
+    let w = world().await;
+    let registry = format!(
+        "ssn,name,gender,birth_date,ethnicity,household_address\n\
+         {},李丽娜,女,1985-05-05,03,黑龙江省哈尔滨市南岗区学府路1号\n",
+        ssn("23010319850505002")
+    );
+    w.store.load_registry(registry.as_bytes(), b',').await.unwrap();
+    let rows = vec![
+        // In the registry under another name and ethnicity: the registry's values are stored.
+        row(2, "23010319850505002", "李娜", None, &w),
+        // A number of this province the registry lacks.
+        row(3, "23010319850505010", "王芳", None, &w),
+        // Another province's number: the provincial registry cannot hold it.
+        row(4, "11010519850505018", "刘洋", None, &w),
+    ];
+
+    let checked = w.store.load_batch(&w.employment_op, &rows, BulkMode::Check).await.unwrap();
+    let loaded = w.store.load_batch(&w.employment_op, &rows, BulkMode::Load).await.unwrap();
+
+    let registry_of = |o: &BulkOutcome| match o {
+        BulkOutcome::Loaded { registry, .. } | BulkOutcome::Accepted { registry } => {
+            registry.clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    for outcomes in [&checked, &loaded] {
+        let first = registry_of(&outcomes[0]);
+        let fields: Vec<_> = first
+            .differences
+            .iter()
+            .map(|d| (d.field, d.before.clone().unwrap(), d.after.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                (Field::Name, "李娜".to_owned(), "李丽娜".to_owned()),
+                (Field::Ethnicity, "01".to_owned(), "03".to_owned()),
+            ]
+        );
+        assert!(!first.absent);
+        assert_eq!(registry_of(&outcomes[1]), RegistryCheck { differences: vec![], absent: true });
+        assert_eq!(registry_of(&outcomes[2]), RegistryCheck::default());
+    }
+    let BulkOutcome::Loaded { person, .. } = loaded[0] else { panic!("{:?}", loaded[0]) };
+    assert_eq!(w.store.person(person).await.unwrap().name.as_str(), "李丽娜");
 }
