@@ -697,3 +697,140 @@ async fn pages_without_a_session_send_to_the_login() {
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.location.as_deref(), Some("/login?next=%2Finbox"));
 }
+
+#[tokio::test]
+async fn the_persons_page_shows_every_agencys_enrolment_the_card_the_pending_request_and_who_changed_what()
+ {
+    let world = World::new().await;
+    let id = world.enter(&number(230103, "19850312", 123), "张三").await;
+    world.enrol(id, BusinessLine::Pension, &world.insurance).await;
+    // One line: effective at once (R2.1), by the social insurance agency.
+    propose(&world, id, &world.insurance, json!({ "household_type": "20" })).await;
+    world.enrol(id, BusinessLine::Employment, &world.employment).await;
+    let card = world.store.issue_card(&world.centre.operator, PersonId(id), "HLJ2301000001").await;
+    card.unwrap();
+    // Two lines now: a natural-information change waits for the person (R2.4).
+    let waiting = propose(&world, id, &world.insurance, json!({ "ethnicity": "03" })).await;
+    let browser = Browser::new(&world);
+
+    let page = browser.get(&format!("/persons/{id}"), &world.insurance).await;
+
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    let enrolments = page.block("enrolments", "table").unwrap();
+    let rows: Vec<&str> = enrolments.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 2, "{enrolments}");
+    assert!(
+        rows.iter().any(|r| r.contains("就业") && r.contains("南岗区就业服务中心")),
+        "{enrolments}"
+    );
+    assert!(rows.iter().any(|r| r.contains("养老") && r.contains("南岗区社会保险事业局")));
+    let cards = page.block("card", "section").unwrap();
+    assert!(cards.contains("HLJ2301000001") && cards.contains("正常"), "{cards}");
+    let pending = page.block("pending", "section").unwrap();
+    assert!(pending.contains(&format!("href=\"/requests/{waiting}\"")), "{pending}");
+    assert_eq!(pending.matches("class=\"request-link\"").count(), 1, "{pending}");
+    let history = page.block("history", "section").unwrap();
+    let changed = history
+        .split("<tr class=\"history-entry\"")
+        .find(|r| r.contains("data-field=\"household_type\""))
+        .unwrap_or_else(|| panic!("the change is in the history: {history}"));
+    assert!(changed.contains("si（南岗区社会保险事业局）"), "who: {changed}");
+    assert!(changed.contains("<td class=\"before\">非农业户口</td>"), "before: {changed}");
+    assert!(changed.contains("<td class=\"after\">农业户口</td>"), "after: {changed}");
+}
+
+#[tokio::test]
+async fn a_search_by_the_number_with_a_lower_case_x_finds_the_record() {
+    let world = World::new().await;
+    let full = number(230103, "19850312", 123);
+    let mut seq = 123;
+    let full = if full.ends_with('X') {
+        full
+    } else {
+        // Find a sequence whose check character is X.
+        loop {
+            seq += 1;
+            let n = number(230103, "19850312", seq);
+            if n.ends_with('X') {
+                break n;
+            }
+        }
+    };
+    let id = world.enter(&full, "张三").await;
+    world.enrol(id, BusinessLine::Pension, &world.insurance).await;
+    let browser = Browser::new(&world);
+
+    let typed = full.to_lowercase();
+    let page = browser.submit("/search", "/search", &world.insurance, &[("number", &typed)]).await;
+
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert_eq!(page.html.matches("class=\"person-link\"").count(), 1, "{}", page.html);
+    assert!(page.html.contains(&format!("href=\"/persons/{id}\"")));
+    let masked = format!("{}**********{}", &full[..4], &full[14..]);
+    assert!(page.html.contains(&masked), "masked {masked}: {}", page.html);
+    assert!(!page.html.contains(&full));
+}
+
+#[tokio::test]
+async fn the_preview_says_when_a_change_takes_effect_at_once() {
+    let world = World::new().await;
+    let id = world.enter(&number(230103, "19850312", 123), "张三").await;
+    world.enrol(id, BusinessLine::Pension, &world.insurance).await;
+    let browser = Browser::new(&world);
+    let form = browser.get(&format!("/persons/{id}/change"), &world.insurance).await;
+    let csrf = form.csrf();
+
+    let preview = browser
+        .post_with(
+            &format!("/persons/{id}/change/preview"),
+            &world.insurance,
+            &[("_csrf", csrf.as_str()), ("household_type", "20"), ("source", "card_reader")],
+            &[("HX-Request", "true")],
+        )
+        .await;
+
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.html);
+    assert!(preview.html.contains("data-outcome=\"immediate\""), "{}", preview.html);
+    assert!(preview.html.contains(personbase_web::text::PREVIEW_IMMEDIATE), "{}", preview.html);
+    assert!(!preview.html.contains("preview-steps") && !preview.html.contains("preview-person"));
+}
+
+#[tokio::test]
+async fn the_inbox_lists_the_oldest_request_first_with_the_day_it_is_due() {
+    let world = World::new().await;
+    let first = three_agencies(&world).await;
+    let second = world.enter(&number(230103, "19900101", 135), "李四").await;
+    for line in [BusinessLine::Employment, BusinessLine::InsuranceSubsidy] {
+        world.enrol(second, line, &world.employment).await;
+    }
+    world.enrol(second, BusinessLine::Pension, &world.insurance).await;
+    let older = propose(&world, first, &world.insurance, json!({ "name": "张山" })).await;
+    let newer = propose(&world, second, &world.insurance, json!({ "name": "李思" })).await;
+    let browser = Browser::new(&world);
+
+    // Employment signs first (R2.3): both wait in its inbox.
+    let inbox = browser.get("/inbox", &world.employment).await;
+
+    assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.html);
+    let (a, b) = (format!("/requests/{older}\""), format!("/requests/{newer}\""));
+    assert!(position(&inbox.html, &a) < position(&inbox.html, &b), "{}", inbox.html);
+    let due = personbase_web::text::date(personbase_testkit::today());
+    let due_cell = format!("<td class=\"due\">{due}</td>");
+    assert_eq!(inbox.html.matches(&due_cell).count(), 2, "due today, twice: {}", inbox.html);
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_case_workers_session() {
+    let world = World::new().await;
+    let browser = Browser::new(&world);
+    let search = browser.get("/search", &world.insurance).await;
+    assert_eq!(search.status, StatusCode::OK);
+
+    let out = browser.submit("/search", "/logout", &world.insurance, &[]).await;
+
+    assert!(out.status.is_redirection(), "{} {}", out.status, out.html);
+    let after = browser.get("/search", &world.insurance).await;
+    assert!(after.status.is_redirection(), "the session is gone: {}", after.status);
+    let (status, _) = world.get("/api/v1/persons/1", &world.insurance).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the token is void for the API too");
+}

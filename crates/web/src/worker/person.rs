@@ -10,7 +10,7 @@ use personbase_domain::{Field, PersonId};
 use personbase_server::views::{FieldChangeView, mask_field};
 use serde::Deserialize;
 
-use super::{Id, Names, Problem, Row, full_rows, masked_rows};
+use super::{Id, Names, Problem, Row, change_views, full_rows, masked_rows};
 use crate::WebState;
 use crate::page::{Frame, PageForm, WebResult, render};
 use crate::session::Worker;
@@ -165,7 +165,7 @@ async fn person_page(
         };
         let changes = match entry.request {
             Some(r) if what == text::HISTORY_EFFECTIVE => {
-                store.request(r).await?.diff.iter().map(FieldChangeView::of).collect()
+                change_views(&store.request(r).await?.diff)
             }
             _ => Vec::new(),
         };
