@@ -7,7 +7,10 @@ mod common;
 
 use calamine::{Reader, open_workbook_auto};
 use common::{num, write};
-use personbase_import::run::{Options, OutputFormat, ProgressMode, run};
+use personbase_import::Finding;
+use personbase_import::load::LoadSummary;
+use personbase_import::report::xlsx;
+use personbase_import::run::{Options, OutputFormat, ProgressMode, check_files, run};
 
 fn file(dir: &std::path::Path) -> std::path::PathBuf {
     let n = num(1985, 3, 7, 123);
@@ -63,4 +66,64 @@ fn the_table_says_so_when_nothing_is_found() {
     assert_eq!(outcome.exit_code(), 0);
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("未发现问题"), "{text}");
+}
+
+/// Two gender mismatches (rows 2 and 3), a bad name (row 4) and a clean row (5).
+fn counted(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = format!(
+        "姓名,身份证号,性别\n张伟,{},女\n李强,{},女\n<b>,{},男\n王磊,{},男\n",
+        num(1985, 3, 7, 123),
+        num(1990, 5, 1, 135),
+        num(1970, 1, 1, 147),
+        num(1980, 8, 8, 159),
+    );
+    write(dir, "counted.csv", text.as_bytes())
+}
+
+fn quiet(files: Vec<std::path::PathBuf>) -> Options {
+    Options { files, progress: ProgressMode::Quiet, ..Options::default() }
+}
+
+fn load(applied: bool) -> LoadSummary {
+    LoadSummary { applied, rows: 4, loaded: 1, held_back: 3, ..LoadSummary::default() }
+}
+
+#[test]
+fn the_review_sheet_leaves_out_rows_with_notices_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.xlsx");
+    let mut outcome = check_files(&quiet(vec![counted(dir.path())]), common::today()).unwrap();
+    // Row 5 was loaded with the registry's name: a notice, nothing held back. Row 4 is held
+    // back and also carries a notice: it is listed once, with both.
+    let notice = |row: u64, code: &'static str| Finding {
+        row,
+        code,
+        column: "姓名".to_owned(),
+        message: "户籍库记载为“王蕾”，录入的是户籍库的值（R2.8）".to_owned(),
+        action: personbase_import::finding::kind(code).action_zh,
+        ..outcome.findings[0].clone()
+    };
+    outcome.add_findings(vec![notice(5, "registry.differs"), notice(4, "registry.absent")]);
+    assert_eq!(outcome.summary.rows_with_findings, 3);
+    outcome.load = Some(load(true));
+    xlsx::write(&path, &outcome).unwrap();
+
+    let mut book = open_workbook_auto(&path).unwrap();
+    let listed = book.worksheet_range("待复核").unwrap();
+    let rows: Vec<(String, String)> = (1..listed.height())
+        .map(|r| {
+            let cell = |c| listed.get((r, c)).unwrap().to_string();
+            (cell(2), cell(3))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("2".to_owned(), "gender.mismatch".to_owned()),
+            ("3".to_owned(), "gender.mismatch".to_owned()),
+            ("4".to_owned(), "name.char；registry.absent".to_owned()),
+        ]
+    );
+    // The notice still has its own sheet.
+    assert!(book.sheet_names().contains(&"registry.differs".to_owned()));
 }

@@ -98,6 +98,10 @@ fn review_sheet(book: &mut Workbook, outcome: &Outcome, bold: &Format) -> Result
         let n = rest.iter().take_while(|f| (f.table, f.row) == key).count();
         let (group, tail) = rest.split_at(n);
         rest = tail;
+        // A row with notices only was entered: it is not held back (as in the review list).
+        if !group.iter().any(|f| f.holds_back()) {
+            continue;
+        }
         if r as usize >= MAX_DATA_ROWS {
             continue;
         }
