@@ -5,6 +5,7 @@ use std::io::{ErrorKind, Write};
 
 use crate::ImportError;
 use crate::finding::{Certainty, KINDS, kind};
+use crate::load::LoadSummary;
 use crate::run::{Outcome, OutputFormat};
 
 /// Prints the outcome; a closed pipe is not an error.
@@ -54,14 +55,33 @@ pub(crate) fn thousands(n: u64) -> String {
     out
 }
 
+/// What the run was, as the terminal's first line and the HTML report say it: a dry run on
+/// the files, a dry run against the platform (`--db`), or a load (`--apply`).
+pub(crate) fn heading(outcome: &Outcome) -> &'static str {
+    match &outcome.load {
+        Some(load) if load.applied => "导入（已写入平台）",
+        Some(_) => "导入检查（试运行，已对照平台，未写入任何数据）",
+        None => "导入检查（试运行，未写入任何数据）",
+    }
+}
+
+/// What became of the rows of a load or of its check against the platform.
+pub(crate) fn load_line(load: &LoadSummary) -> String {
+    let verb = if load.applied { "已导入" } else { "可导入" };
+    format!(
+        "{verb} {} 行，平台中已有 {} 行（补充参保关系 {} 条），留待复核 {} 行，合计 {} 行",
+        thousands(load.loaded),
+        thousands(load.already_present),
+        thousands(load.enrolments_added),
+        thousands(load.held_back),
+        thousands(load.rows)
+    )
+}
+
 fn table(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &outcome.summary;
     let rate = s.rows as f64 / s.seconds.max(1e-3);
-    match &outcome.load {
-        Some(load) if load.applied => writeln!(out, "导入（已写入平台）")?,
-        Some(_) => writeln!(out, "导入检查（试运行，已对照平台，未写入任何数据）")?,
-        None => writeln!(out, "导入检查（试运行，未写入任何数据）")?,
-    }
+    writeln!(out, "{}", heading(outcome))?;
     writeln!(
         out,
         "文件 {} 个，数据 {} 行，有问题的行 {} 行，用时 {:.1} 秒（{} 行/秒）",
@@ -72,16 +92,7 @@ fn table(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
         thousands(rate as u64)
     )?;
     if let Some(load) = &outcome.load {
-        let verb = if load.applied { "已导入" } else { "可导入" };
-        writeln!(
-            out,
-            "{verb} {} 行，平台中已有 {} 行（补充参保关系 {} 条），留待复核 {} 行，合计 {} 行",
-            thousands(load.loaded),
-            thousands(load.already_present),
-            thousands(load.enrolments_added),
-            thousands(load.held_back),
-            thousands(load.rows)
-        )?;
+        writeln!(out, "{}", load_line(load))?;
         if !outcome.merge_candidates.is_empty() {
             writeln!(
                 out,

@@ -9,7 +9,7 @@ use calamine::{Reader, open_workbook_auto};
 use common::{num, write};
 use personbase_import::Finding;
 use personbase_import::load::LoadSummary;
-use personbase_import::report::xlsx;
+use personbase_import::report::{html, xlsx};
 use personbase_import::run::{Options, OutputFormat, ProgressMode, check_files, run};
 
 fn file(dir: &std::path::Path) -> std::path::PathBuf {
@@ -126,4 +126,27 @@ fn the_review_sheet_leaves_out_rows_with_notices_only() {
     );
     // The notice still has its own sheet.
     assert!(book.sheet_names().contains(&"registry.differs".to_owned()));
+}
+
+#[test]
+fn the_html_report_says_whether_anything_was_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outcome = check_files(&quiet(vec![counted(dir.path())]), common::today()).unwrap();
+
+    let dry = html::render(&outcome);
+    assert!(dry.contains("<p>导入检查（试运行，未写入任何数据）。文件 1 个，数据 4 行，"), "{dry}");
+    assert!(!dry.contains("已对照平台") && !dry.contains("已写入平台") && !dry.contains("可导入"));
+
+    outcome.load = Some(load(false));
+    let checked = html::render(&outcome);
+    assert!(checked.contains("<p>导入检查（试运行，已对照平台，未写入任何数据）。"), "{checked}");
+    assert!(checked.contains(
+        "<p>可导入 1 行，平台中已有 0 行（补充参保关系 0 条），留待复核 3 行，合计 4 行。</p>"
+    ));
+
+    outcome.load = Some(load(true));
+    let applied = html::render(&outcome);
+    assert!(applied.contains("<p>导入（已写入平台）。文件 1 个"), "{applied}");
+    assert!(!applied.contains("未写入任何数据"), "{applied}");
+    assert!(applied.contains("<p>已导入 1 行，平台中已有 0 行"), "{applied}");
 }

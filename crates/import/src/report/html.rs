@@ -6,9 +6,9 @@ use std::path::Path;
 
 use personbase_identity::division;
 
-use crate::ImportError;
 use crate::finding::kind;
 use crate::run::Outcome;
+use crate::{ImportError, output};
 
 /// Findings listed per kind on the page; the Excel report and JSON hold them all.
 const LISTED: usize = 200;
@@ -105,15 +105,20 @@ pub fn render(outcome: &Outcome) -> String {
     h.push_str("<title>导入检查报告</title><style>body{font-family:sans-serif;margin:2em;}");
     h.push_str("table{border-collapse:collapse;}td,th{border:1px solid #ccc;padding:3px 8px;}");
     h.push_str("th{background:#eef;}</style></head><body>");
+    // The same words as the terminal's summary: a dry run, a check against the platform, or
+    // a load that wrote to it.
     let _ = write!(
         h,
-        "<h1>导入检查报告</h1><p>试运行，未写入任何数据。文件 {} 个，数据 {} 行，有问题的行 {} 行，\
-         发现 {} 项。</p>",
+        "<h1>导入检查报告</h1><p>{}。文件 {} 个，数据 {} 行，有问题的行 {} 行，发现 {} 项。</p>",
+        output::heading(outcome),
         s.files,
         s.rows,
         s.rows_with_findings,
         s.findings()
     );
+    if let Some(load) = &outcome.load {
+        let _ = write!(h, "<p>{}。</p>", esc(&output::load_line(load)));
+    }
     let _ = write!(h, "<h2>按问题</h2>{}", bars(&by_kind));
     let _ = write!(h, "<h2>按地区（前 {DIVISIONS} 个）</h2>{}", bars(&by_division));
     h.push_str(
