@@ -5,7 +5,7 @@
 
 mod common;
 
-use calamine::{Reader, open_workbook_auto};
+use calamine::{Data, Reader, open_workbook_auto};
 use common::{num, write};
 use personbase_import::Finding;
 use personbase_import::load::LoadSummary;
@@ -149,4 +149,88 @@ fn the_html_report_says_whether_anything_was_written() {
     assert!(applied.contains("<p>导入（已写入平台）。文件 1 个"), "{applied}");
     assert!(!applied.contains("未写入任何数据"), "{applied}");
     assert!(applied.contains("<p>已导入 1 行，平台中已有 0 行"), "{applied}");
+}
+
+#[test]
+fn the_summary_table_counts_each_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = quiet(vec![counted(dir.path())]);
+    let mut out = Vec::new();
+    let outcome = run(&options, common::today(), &mut out).unwrap();
+    assert_eq!(outcome.exit_code(), 1);
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "导入检查（试运行，未写入任何数据）");
+    assert!(lines[1].starts_with("文件 1 个，数据 4 行，有问题的行 3 行，用时 "), "{text}");
+    assert_eq!(
+        lines[2..],
+        [
+            "",
+            "代码                              数量  问题",
+            "gender.mismatch                      2  性别与身份号码不符",
+            "name.char                            1  姓名含不允许的字符",
+            "合计                                 3",
+        ],
+        "{text}"
+    );
+}
+
+#[test]
+fn the_excel_sheet_of_a_kind_lists_each_finding_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = counted(dir.path());
+    let path = dir.path().join("r.xlsx");
+    let outcome = check_files(&quiet(vec![file.clone()]), common::today()).unwrap();
+    xlsx::write(&path, &outcome).unwrap();
+
+    let mut book = open_workbook_auto(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["汇总", "gender.mismatch", "name.char"]);
+    let summary = book.worksheet_range("汇总").unwrap();
+    assert_eq!(summary.get((1, 0)), Some(&Data::String("gender.mismatch".into())));
+    assert_eq!(summary.get((1, 2)), Some(&Data::Float(2.0)));
+
+    let sheet = book.worksheet_range("gender.mismatch").unwrap();
+    let row = |r: usize| -> Vec<String> {
+        (0..8).map(|c| sheet.get((r, c)).map(|d| d.to_string()).unwrap_or_default()).collect()
+    };
+    assert_eq!(row(0), ["文件", "工作表", "行", "列", "值", "问题", "处理办法", "相关行"]);
+    assert_eq!(sheet.height(), 3, "a header and the two findings");
+    let file = file.display().to_string();
+    assert_eq!(
+        row(2),
+        [
+            file.as_str(),
+            "",
+            "3",
+            "性别",
+            "女",
+            "性别为“女”，身份号码表明为“男”",
+            "以身份号码和户籍信息为准核对性别（R2.8）",
+            "",
+        ]
+    );
+    assert_eq!(sheet.get((2, 2)), Some(&Data::Float(3.0)), "the row is a number");
+}
+
+#[test]
+fn the_html_chart_by_kind_names_each_kind_with_its_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let outcome = check_files(&quiet(vec![counted(dir.path())]), common::today()).unwrap();
+    let page = html::render(&outcome);
+
+    // The first chart is the one by kind.
+    let chart = &page[page.find("<h2>按问题</h2>").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    assert!(chart.contains("<svg"), "{chart}");
+    // Each bar: its label, the bar, then the count as the next text.
+    let count_after = |label: &str| -> String {
+        let at = chart.find(&format!(">{label}</text>")).unwrap_or_else(|| panic!("{label}"));
+        let rest = &chart[at + label.len() + 8..];
+        let text = &rest[rest.find("<text").unwrap()..];
+        let start = text.find('>').unwrap() + 1;
+        text[start..text.find("</text>").unwrap()].to_owned()
+    };
+    assert_eq!(count_after("性别与身份号码不符 gender.mismatch"), "2");
+    assert_eq!(count_after("姓名含不允许的字符 name.char"), "1");
+    assert!(page.contains("<tr><td>gender.mismatch</td><td>性别与身份号码不符</td><td>2</td>"));
 }
