@@ -179,3 +179,55 @@ fn one_number_in_two_files() {
     let dup = &outcome.findings[1];
     assert!(dup.file.ends_with("b.csv") && dup.message.contains("a.csv"), "{}", dup.message);
 }
+
+#[test]
+fn a_gb18030_file_with_a_character_outside_gbk() {
+    let dir = tempfile::tempdir().unwrap();
+    // 𠀀 (U+20000) has no GBK code: GB18030 writes it in four bytes.
+    let rare = "王𠀀2";
+    let (_, _, outside_gbk) = encoding_rs::GBK.encode(rare);
+    assert!(outside_gbk, "the test character must be outside GBK");
+    let text = format!(
+        "姓名,身份证号,户籍地址\r\n张伟,{},黑龙江省哈尔滨市道里区𠀀街1号\r\n{rare},{},黑龙江省哈尔滨市\r\n",
+        num(1985, 3, 7, 123),
+        num(1985, 3, 7, 124)
+    );
+    let (bytes, _, lossy) = encoding_rs::GB18030.encode(&text);
+    assert!(!lossy);
+    assert!(std::str::from_utf8(&bytes).is_err(), "the file must not be valid UTF-8");
+    let file = write(dir.path(), "gb18030.csv", &bytes);
+
+    for encoding in [CsvEncoding::Auto, CsvEncoding::Gb18030] {
+        let read = ReadOptions { encoding, ..ReadOptions::default() };
+        let outcome = check_with(std::slice::from_ref(&file), read);
+        // Row 2's address with 𠀀 is read as text (no row.encoding); row 3's name keeps it.
+        assert_eq!(pairs(&outcome), [(3, "name.digits")], "{encoding:?}");
+        assert_eq!(outcome.findings[0].value, "王𠀀2");
+        assert_eq!(outcome.findings[0].column, "姓名");
+    }
+}
+
+#[test]
+fn a_csv_delimited_by_vertical_bars() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (num(1985, 3, 7, 123), num(1990, 5, 1, 246));
+    // Commas inside fields are text, not delimiters.
+    let text = format!("姓名|性别|身份证号|备注\n张伟|男|{a}|调入,2001年\n李娜|男|{b}|无\n");
+    let file = write(dir.path(), "bars.csv", text.as_bytes());
+    let outcome = check_with(std::slice::from_ref(&file), ReadOptions::default());
+    assert_eq!(outcome.summary.rows, 2);
+    assert_eq!(pairs(&outcome), [(3, "gender.mismatch")]);
+    let f = &outcome.findings[0];
+    assert_eq!((f.column.as_str(), f.value.as_str()), ("性别", "男"));
+    assert_eq!(f.message, "性别为“男”，身份号码表明为“女”");
+
+    // Forced to a comma, the header is one column named by no known header.
+    let options = Options {
+        files: vec![file],
+        read: ReadOptions { delimiter: Some(b','), ..ReadOptions::default() },
+        progress: ProgressMode::Quiet,
+        ..Options::default()
+    };
+    let err = check_files(&options, common::today()).unwrap_err();
+    assert!(matches!(err, ImportError::NoNumberColumn { .. }), "{err}");
+}
