@@ -129,3 +129,49 @@ fn ministry_codes_as_headers_and_a_mapping_file() {
     let outcome = check_with(&[file], read);
     assert_eq!(pairs(&outcome), [(3, "dup.identical")]);
 }
+
+#[test]
+fn invalid_numbers_keep_the_identity_crate_code_and_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let valid = num(1985, 3, 7, 123);
+    // A letter where a digit belongs (position 15).
+    let letter = format!("{}A{}", &valid[..14], &valid[15..]);
+    // Month 13: not a calendar date.
+    let month13 = format!("2301021985130712{}", &valid[16..]);
+    // A Hong Kong and Macao travel permit: well formed, but not a social security number.
+    let permit = "H12345678";
+    let addr = "黑龙江省哈尔滨市道里区中山街1号";
+    let rows = [
+        format!("张伟,,{addr}"),          // 2
+        format!("李娜,{letter},{addr}"),  // 3
+        format!("王芳,{month13},{addr}"), // 4
+        format!("赵强,{permit},{addr}"),  // 5
+        format!("刘洋,{valid},{addr}"),   // 6 clean
+    ];
+    let text = format!("姓名,身份证号,家庭住址\n{}\n", rows.join("\n"));
+    let file = write(dir.path(), "numbers.csv", text.as_bytes());
+
+    let outcome = check_with(&[file], ReadOptions::default());
+
+    assert_eq!(
+        pairs(&outcome),
+        [(2, "id.empty"), (3, "id.char"), (4, "id.date"), (5, "id.not_ssn")]
+    );
+    let expected = [
+        ("", "号码为空"),
+        (letter.as_str(), "第 15 位字符“A”不合法"),
+        (month13.as_str(), "出生日期不是有效日期（第 11 位）"),
+        (permit, "港澳居民来往内地通行证不能作为社会保障号码"),
+    ];
+    for (f, (value, message)) in outcome.findings.iter().zip(expected) {
+        assert_eq!(f.column, "身份证号");
+        assert_eq!(f.value, value);
+        // Exactly the identity crate's message and code for the same input.
+        let error = personbase_identity::SocialSecurityNumber::parse(value).unwrap_err();
+        assert_eq!((f.code, f.message.as_str()), (error.code(), error.message_zh().as_str()));
+        assert_eq!(f.message, message);
+        assert_eq!(f.action, personbase_import::finding::kind(f.code).action_zh);
+    }
+    assert_eq!(outcome.findings[0].action, "补录身份号码后重新导入");
+    assert_eq!(outcome.summary.rows_with_findings, 4);
+}
