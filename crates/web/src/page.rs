@@ -47,7 +47,7 @@ pub fn render<T: Template>(page: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "template failed");
-            WebError::status(StatusCode::INTERNAL_SERVER_ERROR, "系统内部错误，请稍后重试")
+            WebError::status(StatusCode::INTERNAL_SERVER_ERROR, crate::text::INTERNAL_ERROR)
                 .into_response()
         }
     }

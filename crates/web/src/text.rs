@@ -28,6 +28,8 @@ pub const NO_FILE_NAME: &str = "（无文件名）";
 pub const FORM_UNREADABLE: &str = "提交的表单内容不完整或格式有误，请返回页面刷新后重新填写";
 /// A link whose parameters could not be read (one given twice, say).
 pub const QUERY_UNREADABLE: &str = "网址中的参数有误，请从页面上的链接重新进入";
+/// A page that failed on our side (a template that did not render).
+pub const INTERNAL_ERROR: &str = "系统内部错误，请稍后重试";
 /// The title of an error page.
 pub const ERROR_TITLE: &str = "无法完成操作";
 /// Label before a rule code.
@@ -642,6 +644,10 @@ pub fn month_day(day: NaiveDate) -> String {
 }
 
 // --- citizens (self-service) ---
+
+/// The console line that announces a development login code, before the masked number and
+/// the code (demo and tests only; the README tells users to look for it).
+pub const DEV_CODE_CONSOLE: &str = "自助服务演示验证码";
 
 /// Navigation and title of the self-service pages.
 pub const SELF_SERVICE: &str = "个人信息自助服务";

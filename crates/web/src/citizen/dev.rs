@@ -63,7 +63,7 @@ impl CapturedCodes {
 
 /// The console line announcing a code.
 pub fn console_line(masked_number: &str, code: &str) -> String {
-    format!("自助服务演示验证码 [dev-login] {masked_number} {code}")
+    format!("{} [dev-login] {masked_number} {code}", crate::text::DEV_CODE_CONSOLE)
 }
 
 /// A login waiting for its code.
