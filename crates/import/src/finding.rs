@@ -121,12 +121,6 @@ pub const KINDS: &[Kind] = &[
         certainty: Certainty::Notice,
     },
     Kind {
-        code: "registry.absent",
-        title_zh: "省公安户籍库中没有此本省号码",
-        action_zh: "已按导入数据录入；请核实该人户籍（可能已迁出、注销或号码有误）",
-        certainty: Certainty::Notice,
-    },
-    Kind {
         code: "dup.probable_typo",
         title_zh: "疑似同一人：姓名、出生日期、性别相同，号码仅差一处录入错误",
         action_zh: "核对证件，更正录错的号码后按重复记录处理（R3.1）",

@@ -184,9 +184,9 @@ impl Candidate {
 
     /// The notices of what the registry snapshot said of this row, which was entered (or
     /// would be): `registry.differs` for each field where the registry's value prevailed
-    /// (R2.8), on that field's column with the row's value, or `registry.absent`.
-    pub fn registry_notices(&self, differences: &[FieldDiff], absent: bool) -> Vec<Finding> {
-        let mut notices = Vec::with_capacity(differences.len() + usize::from(absent));
+    /// (R2.8), on that field's column with the row's value.
+    pub fn registry_notices(&self, differences: &[FieldDiff]) -> Vec<Finding> {
+        let mut notices = Vec::with_capacity(differences.len());
         for diff in differences {
             let shown = |value: &Option<String>| {
                 let value = value.as_deref().unwrap_or_default();
@@ -202,12 +202,6 @@ impl Candidate {
                 value: ours,
                 ..self.finding("registry.differs", message)
             });
-        }
-        if absent {
-            notices.push(self.finding(
-                "registry.absent",
-                "号码属本省，但已载入的省公安户籍库中没有此号码".to_owned(),
-            ));
         }
         notices
     }

@@ -103,7 +103,7 @@ fn the_review_sheet_leaves_out_rows_with_notices_only() {
         action: personbase_import::finding::kind(code).action_zh,
         ..outcome.findings[0].clone()
     };
-    outcome.add_findings(vec![notice(5, "registry.differs"), notice(4, "registry.absent")]);
+    outcome.add_findings(vec![notice(5, "registry.differs"), notice(4, "registry.differs")]);
     assert_eq!(outcome.summary.rows_with_findings, 3);
     outcome.load = Some(load(true));
     xlsx::write(&path, &outcome).unwrap();
@@ -121,7 +121,7 @@ fn the_review_sheet_leaves_out_rows_with_notices_only() {
         [
             ("2".to_owned(), "gender.mismatch".to_owned()),
             ("3".to_owned(), "gender.mismatch".to_owned()),
-            ("4".to_owned(), "name.char；registry.absent".to_owned()),
+            ("4".to_owned(), "name.char；registry.differs".to_owned()),
         ]
     );
     // The notice still has its own sheet.

@@ -151,8 +151,7 @@ async fn load_all(
             match result {
                 BulkOutcome::Loaded { registry, .. } | BulkOutcome::Accepted { registry } => {
                     counts.loaded += 1;
-                    findings
-                        .extend(candidate.registry_notices(&registry.differences, registry.absent));
+                    findings.extend(candidate.registry_notices(&registry.differences));
                 }
                 BulkOutcome::AlreadyPresent { enrolment_added, .. } => {
                     counts.already_present += 1;

@@ -84,15 +84,13 @@ pub enum BulkOutcome {
 }
 
 /// What the registry snapshot says of a row that is entered (R2.8, R2.16): the import
-/// reports it field by field, and a person checks the legacy system against it.
+/// reports it field by field, and a person corrects the legacy system. A number the
+/// snapshot lacks is no difference here: `registry reconcile` lists those.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryCheck {
     /// The fields where the row differs from the registry, whose values were stored (or
     /// would be): `before` is the row's value, `after` the registry's.
     pub differences: Vec<FieldDiff>,
-    /// A snapshot is loaded and holds no record of this number, a citizen number of this
-    /// province (another province's numbers, permits and foreigners' numbers cannot be in it).
-    pub absent: bool,
 }
 
 /// Whether a batch is written or only checked.
@@ -229,16 +227,13 @@ impl Batch<'_> {
                 registry,
                 holder.map(|h| h.id),
             );
-            let absent = self.registry_loaded
-                && registry.is_none()
-                && self.store.number_in_province(&row.person.ssn);
             steps.push(match decision {
                 Ok(plan) if !loading => {
-                    Step::Accepted(RegistryCheck { differences: plan.registry_differences, absent })
+                    Step::Accepted(RegistryCheck { differences: plan.registry_differences })
                 }
                 Ok(plan) => {
                     new.push(plan.person);
-                    let registry = RegistryCheck { differences: plan.registry_differences, absent };
+                    let registry = RegistryCheck { differences: plan.registry_differences };
                     Step::Enter { rules: plan.rules, registry }
                 }
                 Err(refusal) => Step::Refused(refusal),

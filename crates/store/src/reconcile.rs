@@ -4,7 +4,6 @@
 //! [`Store::propose_change`] like any other change, and the rules decide.
 
 use personbase_domain::{AgencyId, Field, FieldDiff, Operator, Person, PersonId};
-use personbase_identity::SocialSecurityNumber;
 use serde_json::Value;
 
 use crate::Store;
@@ -127,13 +126,9 @@ impl Store {
 
     /// Whether `person`'s number is a citizen number of this province.
     fn in_province(&self, person: &Person) -> bool {
-        self.number_in_province(&person.ssn)
-    }
-
-    /// Whether `ssn` is a citizen number of this province, which the province's registry
-    /// should hold.
-    pub(crate) fn number_in_province(&self, ssn: &SocialSecurityNumber) -> bool {
-        ssn.division_code()
+        person
+            .ssn
+            .division_code()
             .is_some_and(|code| format!("{:02}", code / 10_000) == self.policy.province)
     }
 
