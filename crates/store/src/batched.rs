@@ -4,12 +4,26 @@
 //! Every such statement is written in the source as its one-row form (a complete statement
 //! that `scripts/check-postgres.sh` prepares on PostgreSQL like any other) and widened here
 //! at run time: the placeholders of the repeated row are renumbered, nothing else changes,
-//! and every value is still bound. At most [`ROWS_PER_STATEMENT`] rows go in one statement:
-//! sqlx's binding of `$n` grows with the square of the number of parameters, and 64 rows
-//! were the best size for the registry's load (`docs/import.md`).
+//! and every value is still bound. At most [`ROWS_PER_STATEMENT`] rows, and about
+//! [`PARAMETERS_PER_STATEMENT`] parameters, go in one statement: sqlx's binding of `$n` grows
+//! with the square of the number of parameters (64 rows of 6 were the best size for the
+//! registry's load; for the bulk loader's inserts 96 parameters beat 384 and 768,
+//! `docs/import.md`).
 
 /// The most rows (or `IN` values) one statement carries.
 pub(crate) const ROWS_PER_STATEMENT: usize = 64;
+
+/// The most parameters one widened statement binds: SQLite finds a parameter's name by
+/// walking the statement's list of names, which sqlx asks for every parameter it binds, so
+/// binding costs the square of the parameters. Wide rows take fewer rows per statement.
+const PARAMETERS_PER_STATEMENT: usize = 96;
+
+/// How many rows of `one_row`'s values one statement carries: [`ROWS_PER_STATEMENT`] at
+/// most, and no more than [`PARAMETERS_PER_STATEMENT`] parameters in all (at least one row).
+pub(crate) fn rows_per_statement(one_row: &str) -> usize {
+    let width = placeholders(one_row).into_iter().max().unwrap_or(1).max(1);
+    (PARAMETERS_PER_STATEMENT / width).clamp(1, ROWS_PER_STATEMENT)
+}
 
 /// `one_row` (`... VALUES (...) ...`, one row of values without nested parentheses) with
 /// its row of values repeated `rows` times, the placeholders of row `r` shifted by `r`
@@ -106,6 +120,14 @@ mod tests {
             "insert into t (a, b, c, d) VALUES ($1, NULL, $2, $2), ($3, NULL, $4, $4), \
              ($5, NULL, $6, $6) returning id"
         );
+    }
+
+    #[test]
+    fn wide_rows_go_fewer_to_a_statement() {
+        assert_eq!(rows_per_statement("insert into t (a) VALUES ($1)"), ROWS_PER_STATEMENT);
+        let twelve = "insert into t VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        assert_eq!(rows_per_statement(twelve), PARAMETERS_PER_STATEMENT / 12);
+        assert_eq!(rows_per_statement("insert into t (a) VALUES (1)"), ROWS_PER_STATEMENT);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use personbase_domain::{
 };
 use sqlx::Row;
 
-use crate::batched::{ROWS_PER_STATEMENT, in_list, repeat_values};
+use crate::batched::{ROWS_PER_STATEMENT, in_list, repeat_values, rows_per_statement};
 use crate::db::{DbRow, Tx, time_text};
 use crate::error::Result;
 use crate::people::not_returned;
@@ -86,7 +86,7 @@ pub(crate) async fn insert_enrolments(
 ) -> Result<Vec<Enrolment>> {
     let now = time_text(now);
     let mut opened = Vec::with_capacity(opening.len());
-    for chunk in opening.chunks(ROWS_PER_STATEMENT) {
+    for chunk in opening.chunks(rows_per_statement(INSERT_ENROLMENT)) {
         // Only placeholders are spliced in; every value is bound.
         let mut query =
             sqlx::query(sqlx::AssertSqlSafe(repeat_values(INSERT_ENROLMENT, chunk.len())));

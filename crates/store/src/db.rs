@@ -40,13 +40,20 @@ pub enum Durability {
 /// Opens the database at `url`, creating a file database when the URL asks for it
 /// (`?mode=rwc`), and brings its schema up to date.
 ///
+/// SQLite's `cache_size`: negative is in KiB.
+const CACHE_SIZE: &str = "-32768";
+
 /// File databases use WAL and a busy timeout; an in-memory database (`sqlite::memory:`) lives
 /// in one connection that the pool never closes, since each connection would otherwise see
 /// its own empty database.
 pub(crate) async fn connect(url: &str, durability: Durability) -> Result<Pool> {
     let options = SqliteConnectOptions::from_str(url)?
         .foreign_keys(true)
-        .busy_timeout(std::time::Duration::from_secs(10));
+        .busy_timeout(std::time::Duration::from_secs(10))
+        // 32 MiB of page cache per connection (SQLite's default is 2 MiB): a batch of the
+        // bulk loader touches the indexes of persons, enrolments and the journal all over,
+        // and a small cache spills dirty pages to the WAL in the middle of the transaction.
+        .pragma("cache_size", CACHE_SIZE);
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     let pool = if in_memory {
         SqlitePoolOptions::new()

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::batched::{ROWS_PER_STATEMENT, repeat_values};
+use crate::batched::{repeat_values, rows_per_statement};
 use crate::db::{DbRow, Tx, time_text};
 use crate::error::Result;
 use crate::rows::Fields;
@@ -141,9 +141,9 @@ impl Chain {
 }
 
 /// Stores entries sealed by [`Chain::seal`], in their order, at most
-/// [`ROWS_PER_STATEMENT`] per statement.
+/// [`crate::batched::rows_per_statement`] per statement.
 pub(crate) async fn store_sealed(tx: &mut Tx, sealed: &[(Stored, String)]) -> Result<()> {
-    for chunk in sealed.chunks(ROWS_PER_STATEMENT) {
+    for chunk in sealed.chunks(rows_per_statement(INSERT_ENTRY)) {
         // Only placeholders are spliced in; every value is bound.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(repeat_values(INSERT_ENTRY, chunk.len())));
         for (stored, hash) in chunk {

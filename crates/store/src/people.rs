@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use sqlx::Row;
 
 use crate::Store;
-use crate::batched::{ROWS_PER_STATEMENT, repeat_values};
+use crate::batched::{repeat_values, rows_per_statement};
 use crate::db::{Conn, begin_read, begin_write, date_text, time_text};
 use crate::error::{Result, StoreError};
 use crate::journal::{self, Entry};
@@ -288,7 +288,7 @@ const INSERT_PERSON: &str = "INSERT INTO persons (ssn, name, gender, birth_date,
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, 1, $12, $12) RETURNING id, ssn";
 
 /// Inserts new records as version 1, entered by `entered_by` at `now`, at most
-/// [`ROWS_PER_STATEMENT`] per statement; returns them in the order given. The numbers must
+/// [`crate::batched::rows_per_statement`] per statement; returns them in the order given. The numbers must
 /// differ from each other (the table's key refuses them otherwise): the new ids are matched
 /// to the records by number, since the order of `RETURNING` is not guaranteed.
 pub(crate) async fn insert_persons(
@@ -299,10 +299,11 @@ pub(crate) async fn insert_persons(
 ) -> Result<Vec<Person>> {
     let now = time_text(now);
     let mut persons = Vec::with_capacity(new.len());
+    let per_statement = rows_per_statement(INSERT_PERSON);
     let mut new = new.into_iter().peekable();
     while new.peek().is_some() {
-        let mut chunk = Vec::with_capacity(ROWS_PER_STATEMENT);
-        for entry in new.by_ref().take(ROWS_PER_STATEMENT) {
+        let mut chunk = Vec::with_capacity(per_statement);
+        for entry in new.by_ref().take(per_statement) {
             let (Some(gender), Some(birth_date)) = (entry.gender, entry.birth_date) else {
                 return Err(StoreError::invalid("gender", "请录入性别和出生日期"));
             };

@@ -66,6 +66,11 @@ fn the_sql_avoids_sqlite_only_forms() {
         let upper = text.to_uppercase();
         for banned in ["INSERT OR ", "AUTOINCREMENT", "REPLACE INTO", "LAST_INSERT_ROWID", "PRAGMA"]
         {
+            // db.rs is the backend-specific module: it sets SQLite's connection options (the
+            // page cache), as its PostgreSQL twin will set that server's.
+            if name == "db.rs" && banned == "PRAGMA" {
+                continue;
+            }
             assert!(!upper.contains(banned), "{name} uses {banned}");
         }
     }
