@@ -101,6 +101,9 @@ pub struct Signature {
     pub operator: OperatorId,
     /// When.
     pub at: DateTime<Utc>,
+    /// What the signing agency noted with its sign-off, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// How the person answered (R2.4).
@@ -234,7 +237,7 @@ impl ChangeRequest {
             && let Some((operator, agency)) = opener.operator
             && request.turn_of(agency.id).is_ok()
         {
-            request.sign(agency.id, operator.id, opener.at);
+            request.sign(agency.id, operator.id, opener.at, None);
         }
         let progress = request.progress();
         (request, progress)
@@ -255,9 +258,15 @@ impl ChangeRequest {
         }
     }
 
-    fn sign(&mut self, agency: AgencyId, operator: OperatorId, at: DateTime<Utc>) {
+    fn sign(
+        &mut self,
+        agency: AgencyId,
+        operator: OperatorId,
+        at: DateTime<Utc>,
+        comment: Option<String>,
+    ) {
         if let Some(step) = self.steps.iter_mut().find(|s| s.agency == agency) {
-            step.signed = Some(Signature { operator, at });
+            step.signed = Some(Signature { operator, at, comment });
         }
     }
 
@@ -334,8 +343,21 @@ impl ChangeRequest {
         agency: &Agency,
         at: DateTime<Utc>,
     ) -> Result<Progress, Refusal> {
+        self.sign_off_noting(operator, agency, at, None)
+    }
+
+    /// Records the sign-off of `operator` for their agency with what they noted (a blank
+    /// comment is none).
+    pub fn sign_off_noting(
+        &mut self,
+        operator: &Operator,
+        agency: &Agency,
+        at: DateTime<Utc>,
+        comment: Option<String>,
+    ) -> Result<Progress, Refusal> {
         self.check_signoff(operator, agency)?;
-        self.sign(agency.id, operator.id, at);
+        let comment = comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        self.sign(agency.id, operator.id, at, comment);
         Ok(self.progress())
     }
 

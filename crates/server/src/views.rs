@@ -208,6 +208,9 @@ pub struct StepView {
     pub signed_by: Option<i64>,
     /// When.
     pub signed_at: Option<DateTime<Utc>>,
+    /// What the agency noted with its sign-off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// A change request, values masked.
@@ -285,6 +288,7 @@ impl RequestView {
                     order: s.order,
                     signed_by: s.signed.as_ref().map(|x| x.operator.0),
                     signed_at: s.signed.as_ref().map(|x| x.at),
+                    comment: s.signed.as_ref().and_then(|x| x.comment.clone()),
                 })
                 .collect(),
             needs_confirmation: r.needs_confirmation,
@@ -340,6 +344,7 @@ impl DecisionView {
                         order: s.order,
                         signed_by: None,
                         signed_at: None,
+                        comment: None,
                     })
                     .collect(),
             ),

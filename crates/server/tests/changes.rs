@@ -423,3 +423,29 @@ async fn the_person_may_decline_on_the_portal_and_the_request_ends() {
     assert_eq!(world.record(id).await.household_type.code(), "10");
     assert_eq!(world.actions(id).await.last().unwrap(), "change.rejected");
 }
+
+#[tokio::test]
+async fn a_sign_off_may_carry_a_comment_and_nothing_else() {
+    let world = World::new().await;
+    let id = three_agencies(&world).await;
+    let body = change("card_reader", json!({ "name": "张山" }));
+    let (status, body) = world.post(&changes_path(id), &world.insurance, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let path = format!("/api/v1/requests/{}/sign-off", body["request"]["id"]);
+
+    let (status, wrong) = world.post(&path, &world.employment, json!({ "note": "x" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}");
+    let (status, signed) =
+        world.post(&path, &world.employment, json!({ "comment": " 材料齐全 " })).await;
+
+    assert_eq!(status, StatusCode::OK, "{signed}");
+    let step = signed["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["agency"] == world.employment.agency.id.0)
+        .unwrap()
+        .clone();
+    assert_eq!(step["comment"], "材料齐全");
+    assert_eq!(step["signed_by"], world.employment.operator.id.0);
+}

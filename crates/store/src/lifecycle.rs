@@ -27,12 +27,24 @@ impl Store {
     /// sign-off rechecks the record and applies the change (`change.effective`); a recheck
     /// that fails refuses the sign-off and leaves the request waiting.
     pub async fn sign_off(&self, by: &Operator, request: RequestId) -> Result<ChangeRequest> {
+        self.sign_off_noting(by, request, None).await
+    }
+
+    /// [`Store::sign_off`] with what the signing agency notes (kept on its step and in the
+    /// journal entry; a blank comment is none).
+    pub async fn sign_off_noting(
+        &self,
+        by: &Operator,
+        request: RequestId,
+        comment: Option<&str>,
+    ) -> Result<ChangeRequest> {
         let now = self.clock.now();
         let mut tx = begin_write(&self.pool).await?;
         let (operator, agency) = acting(&mut tx, by).await?;
         let mut current = request_in(&mut tx, request).await?;
 
-        let progress = match current.sign_off(&operator, &agency, now) {
+        let comment = comment.map(str::to_owned);
+        let progress = match current.sign_off_noting(&operator, &agency, now, comment) {
             Ok(progress) => progress,
             Err(refusal) => {
                 tx.rollback().await?;

@@ -277,6 +277,10 @@ pub const ORDER: &str = "顺序";
 pub const SIGNED_BY: &str = "确认人";
 /// Column.
 pub const SIGNED_AT: &str = "确认时间";
+/// Column of a step's sign-off comment.
+pub const SIGNOFF_NOTE: &str = "确认意见";
+/// Label of the optional comment of a sign-off.
+pub const SIGNOFF_COMMENT: &str = "确认意见（可不填）";
 /// A step not signed yet.
 pub const NOT_SIGNED: &str = "待确认";
 /// Heading: the person's confirmation.

@@ -834,3 +834,56 @@ async fn logging_out_ends_the_case_workers_session() {
     let (status, _) = world.get("/api/v1/persons/1", &world.insurance).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the token is void for the API too");
 }
+
+#[tokio::test]
+async fn a_sign_off_keeps_what_the_agency_noted_on_its_step_and_in_the_journal() {
+    let world = World::new().await;
+    let id = three_agencies(&world).await;
+    let request = propose(&world, id, &world.insurance, json!({ "name": "张山" })).await;
+    let browser = Browser::new(&world);
+    let location = format!("/requests/{request}");
+    let note = "已核对户口簿<原件>";
+
+    let form = browser.get(&location, &world.employment).await;
+    assert!(form.has("signoff-comment"), "{}", form.html);
+    let signed = browser
+        .submit(&location, &format!("{location}/sign-off"), &world.employment, &[("comment", note)])
+        .await;
+
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.html);
+    let page = browser.get(&location, &world.insurance).await;
+    let steps = page.block("steps", "section").unwrap();
+    let employment = steps
+        .split("<tr class=\"step")
+        .find(|r| r.contains(&format!("data-agency=\"{}\"", world.employment.agency.id.0)))
+        .unwrap();
+    assert!(
+        employment.contains("<td class=\"step-comment\">已核对户口簿&#60;原件&#62;</td>"),
+        "{employment}"
+    );
+    let entries = world.store.history(PersonId(id)).await.unwrap();
+    let entry = entries.iter().rev().find(|e| e.action == "change.signed").unwrap();
+    assert_eq!(entry.after["step"]["signed"]["comment"], note);
+    let (_, view) = world.get(&format!("/api/v1/requests/{request}"), &world.insurance).await;
+    let commented: Vec<_> =
+        view["steps"].as_array().unwrap().iter().filter_map(|s| s["comment"].as_str()).collect();
+    assert_eq!(commented, vec![note]);
+}
+
+#[tokio::test]
+async fn a_blank_sign_off_comment_is_none() {
+    let world = World::new().await;
+    let id = three_agencies(&world).await;
+    let request = propose(&world, id, &world.insurance, json!({ "name": "张山" })).await;
+    let browser = Browser::new(&world);
+    let location = format!("/requests/{request}");
+
+    let signed = browser
+        .submit(&location, &format!("{location}/sign-off"), &world.employment, &[("comment", "  ")])
+        .await;
+
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.html);
+    let entries = world.store.history(PersonId(id)).await.unwrap();
+    let entry = entries.iter().rev().find(|e| e.action == "change.signed").unwrap();
+    assert!(entry.after["step"]["signed"].get("comment").is_none(), "{}", entry.after);
+}

@@ -125,18 +125,35 @@ pub(crate) async fn get_request(
     Ok(Json(RequestView::of(&request)))
 }
 
+/// What a sign-off may note; the body may be left out.
+#[derive(Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SignOffInput {
+    /// What the agency notes with its sign-off, kept on its step.
+    #[serde(default)]
+    comment: Option<String>,
+}
+
 /// Signs off a request for the operator's own agency, in the required order (R2.2, R2.3); the
-/// last sign-off makes it effective.
+/// last sign-off makes it effective. The body (`{"comment": "…"}`) is optional.
 #[utoipa::path(post, path = "/api/v1/requests/{id}/sign-off", tag = "requests",
     security(("bearer" = [])), params(("id" = i64, Path, description = "request id")),
+    request_body(content = Option<SignOffInput>),
     responses((status = 200, body = RequestView), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
 pub(crate) async fn sign_off(
     State(state): State<AppState>,
     me: CurrentOperator,
     ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<RequestView>> {
-    let request = state.store.sign_off(&me.operator, RequestId(id)).await?;
+    let input = match body.trim_ascii() {
+        [] => SignOffInput::default(),
+        text => serde_json::from_slice(text)
+            .map_err(|e| ApiError::invalid("comment", format!("请求内容有误：{e}")))?,
+    };
+    let comment = input.comment.as_deref();
+    let request = state.store.sign_off_noting(&me.operator, RequestId(id), comment).await?;
     tracing::info!(
         operator = me.operator.id.0,
         request = id,

@@ -28,6 +28,7 @@ pub(crate) struct StepRow {
     lines: String,
     signed_by: Option<String>,
     signed_at: Option<String>,
+    comment: Option<String>,
 }
 
 pub(crate) struct DocumentRow {
@@ -104,6 +105,7 @@ async fn request_page(
             lines: step.lines.iter().map(|l| l.name_zh()).collect::<Vec<_>>().join("、"),
             signed_by,
             signed_at: step.signed.as_ref().map(|s| text::datetime(s.at)),
+            comment: step.signed.as_ref().and_then(|s| s.comment.clone()),
         });
     }
     let requested_by = match (request.created_by, request.agency) {
@@ -184,13 +186,23 @@ async fn after(
     Ok((status, render(&page)).into_response())
 }
 
-/// Signs off for the worker's agency (R2.2, R2.3); the last sign-off makes it effective.
+/// The sign-off form: an optional comment.
+#[derive(Deserialize)]
+pub(crate) struct SignOffForm {
+    #[serde(default)]
+    comment: String,
+}
+
+/// Signs off for the worker's agency (R2.2, R2.3), with what it notes; the last sign-off
+/// makes it effective.
 pub(crate) async fn sign_off(
     State(state): State<WebState>,
     worker: Worker,
     Id(id): Id,
+    PageForm(form): PageForm<SignOffForm>,
 ) -> WebResult {
-    let outcome = state.app.store.sign_off(&worker.operator, RequestId(id)).await;
+    let store = &state.app.store;
+    let outcome = store.sign_off_noting(&worker.operator, RequestId(id), Some(&form.comment)).await;
     if let Ok(request) = &outcome {
         tracing::info!(
             operator = worker.operator.id.0,
