@@ -76,7 +76,7 @@ impl ImportError {
     pub fn message_zh(&self) -> String {
         match self {
             ImportError::Io { path, source } => {
-                format!("无法读写文件 {}：{source}", path.display())
+                format!("无法读写文件 {}：{}", path.display(), io_reason_zh(source))
             }
             ImportError::Csv { path, message } => {
                 format!("CSV 文件 {} 格式错误：{message}", path.display())
@@ -100,5 +100,20 @@ impl ImportError {
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         ImportError::Io { path: path.into(), source }
+    }
+}
+
+/// Why a file could not be read or written, in Chinese where the reason is a common one;
+/// the system's own words otherwise.
+fn io_reason_zh(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "文件不存在".to_owned(),
+        ErrorKind::PermissionDenied => "没有读写权限".to_owned(),
+        ErrorKind::IsADirectory => "这是一个文件夹，不是文件".to_owned(),
+        ErrorKind::AlreadyExists => "文件已存在".to_owned(),
+        ErrorKind::StorageFull => "磁盘空间不足".to_owned(),
+        ErrorKind::InvalidData => "文件内容无法读取".to_owned(),
+        _ => error.to_string(),
     }
 }

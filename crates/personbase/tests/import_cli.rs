@@ -81,15 +81,17 @@ fn a_file_that_is_missing_or_cannot_be_read_exits_2_with_a_chinese_message() {
     // A folder named like a CSV file opens, but reading it fails.
     let folder = dir.path().join("文件夹.csv");
     std::fs::create_dir(&folder).unwrap();
-    for path in [dir.path().join("没有这个文件.csv"), folder] {
+    let cases =
+        [(dir.path().join("没有这个文件.csv"), "文件不存在"), (folder, "这是一个文件夹，不是文件")];
+    for (path, why) in cases {
         let path = path.to_str().unwrap();
 
         let output = personbase(&["import", path, "--quiet"]);
 
         assert_eq!(output.status.code(), Some(2), "{path}: {}", stderr(&output));
         let message = stderr(&output);
-        assert!(message.starts_with(&format!("personbase: 无法读写文件 {path}：")), "{message}");
-        assert!(message.trim_end().ends_with("（import.io）"), "{message}");
+        let expected = format!("personbase: 无法读写文件 {path}：{why}（import.io）");
+        assert_eq!(message.trim_end(), expected);
         assert!(stdout(&output).is_empty(), "nothing is reported: {}", stdout(&output));
     }
 }
