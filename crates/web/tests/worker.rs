@@ -134,7 +134,8 @@ async fn the_full_record_needs_a_reason_and_the_view_is_journaled() {
     assert_eq!(page.element("record-name"), Some("张*"));
     assert!(!page.html.contains(&full));
     assert!(page.element("enrolments").is_some());
-    assert!(page.html.contains("南岗区社会保险事业局"), "enrolment with its agency");
+    let enrolments = page.block("enrolments", "table").unwrap();
+    assert!(enrolments.contains("南岗区社会保险事业局"), "enrolment with its agency");
 
     let reason = "核对养老保险待遇申领材料";
     let page = browser
