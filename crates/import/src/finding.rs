@@ -116,8 +116,8 @@ pub const KINDS: &[Kind] = &[
     exact("entry.refused", "平台录入规则不允许录入", "按说明处理后重新导入"),
     Kind {
         code: "registry.differs",
-        title_zh: "与省公安户籍库记载不一致（已按户籍库录入）",
-        action_zh: "以户籍库为准（R2.8）：平台已存户籍库的值，请更正原系统的数据",
+        title_zh: "与省公安户籍库记载不一致（录入时以户籍库为准）",
+        action_zh: "以户籍库为准（R2.8）：平台录入户籍库的值，请更正原系统的数据",
         certainty: Certainty::Notice,
     },
     Kind {

@@ -196,7 +196,7 @@ impl Candidate {
                 }
             };
             let (ours, theirs) = (shown(&diff.before), shown(&diff.after));
-            let message = format!("户籍库记载为“{theirs}”，录入的是户籍库的值（R2.8）");
+            let message = format!("户籍库记载为“{theirs}”，录入平台的是户籍库的值（R2.8）");
             notices.push(Finding {
                 column: self.columns.header(column_of(diff.field)).to_owned(),
                 value: ours,

@@ -99,7 +99,7 @@ fn the_review_sheet_leaves_out_rows_with_notices_only() {
         row,
         code,
         column: "姓名".to_owned(),
-        message: "户籍库记载为“王蕾”，录入的是户籍库的值（R2.8）".to_owned(),
+        message: "户籍库记载为“王蕾”，录入平台的是户籍库的值（R2.8）".to_owned(),
         action: personbase_import::finding::kind(code).action_zh,
         ..outcome.findings[0].clone()
     };

@@ -277,7 +277,7 @@ async fn rows_that_differ_from_the_registry_are_loaded_with_its_values_and_repor
         })
         .collect();
     let differs = |column: &str, value: &str, registry: &str| {
-        let message = format!("户籍库记载为“{registry}”，录入的是户籍库的值（R2.8）");
+        let message = format!("户籍库记载为“{registry}”，录入平台的是户籍库的值（R2.8）");
         (2, "registry.differs".to_owned(), column.to_owned(), value.to_owned(), message)
     };
     assert_eq!(

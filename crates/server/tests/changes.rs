@@ -433,8 +433,22 @@ async fn a_sign_off_may_carry_a_comment_and_nothing_else() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let path = format!("/api/v1/requests/{}/sign-off", body["request"]["id"]);
 
-    let (status, wrong) = world.post(&path, &world.employment, json!({ "note": "x" })).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}");
+    for wrong in [json!({ "note": "x" }), json!(["材料齐全"]), json!([]), json!("材料齐全")]
+    {
+        let (status, body) = world.post(&path, &world.employment, wrong.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}: {body}");
+    }
+    // A body that is not sent as JSON is refused, not guessed at.
+    let plain = axum::http::Request::post(&path)
+        .header("authorization", format!("Bearer {}", world.employment.token))
+        .header("content-type", "text/plain")
+        .body(axum::body::Body::from(r#"{"comment":"x"}"#))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(world.app.clone(), plain).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let id: i64 = path.split('/').nth(4).unwrap().parse().unwrap();
+    let refused = world.store.request(personbase_domain::RequestId(id)).await;
+    assert!(refused.unwrap().steps.iter().all(|s| s.signed.is_none()), "nothing was signed");
     let (status, signed) =
         world.post(&path, &world.employment, json!({ "comment": " 材料齐全 " })).await;
 

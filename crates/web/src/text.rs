@@ -568,7 +568,9 @@ pub fn journal_key(key: &str) -> Option<&'static str> {
         "reference" => "业务号",
         "description" => "说明",
         "kind" => "类别",
-        "comment" => "驳回理由",
+        // A rejection's reason and a sign-off's comment alike.
+        "comment" => "意见",
+        "at" => "时间",
         "card_number" => "社保卡号",
         "fee_fen" => "费用（分）",
         "changes" => "修改内容",
