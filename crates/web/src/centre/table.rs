@@ -441,4 +441,14 @@ mod tests {
         assert_eq!(summary(request), "[姓名：张** → 张*]");
         assert_eq!(summary(Value::Null), "—");
     }
+
+    #[test]
+    fn a_sign_offs_comment_is_not_called_a_rejection_reason() {
+        let signed = json!({ "step": { "signed": { "at": "2026-12-04T03:00:00Z",
+            "comment": "材料齐全", "operator": 9 } } });
+        let line = summary(mask_json(signed, None));
+        assert!(line.contains("意见：材料齐全"), "{line}");
+        assert!(line.contains("时间："), "{line}");
+        assert!(!line.contains("驳回") && !line.contains("at："), "{line}");
+    }
 }
