@@ -186,24 +186,25 @@ impl Candidate {
     /// would be): `registry.differs` for each field where the registry's value prevailed
     /// (R2.8), on that field's column with the row's value.
     pub fn registry_notices(&self, differences: &[FieldDiff]) -> Vec<Finding> {
-        let mut notices = Vec::with_capacity(differences.len());
-        for diff in differences {
-            let shown = |value: &Option<String>| {
-                let value = value.as_deref().unwrap_or_default();
-                match diff.field {
-                    DomainField::Ethnicity => ethnicity_name(value),
-                    _ => value.to_owned(),
+        let shown = |field: DomainField, value: &Option<String>| {
+            let value = value.as_deref().unwrap_or_default();
+            match field {
+                DomainField::Ethnicity => ethnicity_name(value),
+                _ => value.to_owned(),
+            }
+        };
+        differences
+            .iter()
+            .map(|diff| {
+                let theirs = shown(diff.field, &diff.after);
+                let message = format!("户籍库记载为“{theirs}”，录入平台的是户籍库的值（R2.8）");
+                Finding {
+                    column: self.columns.header(column_of(diff.field)).to_owned(),
+                    value: shown(diff.field, &diff.before),
+                    ..self.finding("registry.differs", message)
                 }
-            };
-            let (ours, theirs) = (shown(&diff.before), shown(&diff.after));
-            let message = format!("户籍库记载为“{theirs}”，录入平台的是户籍库的值（R2.8）");
-            notices.push(Finding {
-                column: self.columns.header(column_of(diff.field)).to_owned(),
-                value: ours,
-                ..self.finding("registry.differs", message)
-            });
-        }
-        notices
+            })
+            .collect()
     }
 }
 

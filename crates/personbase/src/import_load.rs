@@ -149,9 +149,10 @@ async fn load_all(
         })?;
         for (candidate, result) in batch.iter().zip(outcomes) {
             match result {
-                BulkOutcome::Loaded { registry, .. } | BulkOutcome::Accepted { registry } => {
+                BulkOutcome::Loaded { registry_differences, .. }
+                | BulkOutcome::Accepted { registry_differences } => {
                     counts.loaded += 1;
-                    findings.extend(candidate.registry_notices(&registry.differences));
+                    findings.extend(candidate.registry_notices(&registry_differences));
                 }
                 BulkOutcome::AlreadyPresent { enrolment_added, .. } => {
                     counts.already_present += 1;

@@ -3,8 +3,10 @@
 //! field, with the identity or domain crate's Chinese message.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use chrono::NaiveDate;
 use personbase_domain::rules::{InputSource, Proposal};
 use personbase_domain::{Address, FieldChanges, NewPerson, PersonName, Phone};
@@ -15,7 +17,9 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
 
-/// A JSON body whose rejection is an [`ApiError`] (422 naming the field where serde says).
+/// A JSON object body whose rejection is an [`ApiError`] (422 naming the field where serde
+/// says). It must be sent as JSON and be an object at the top: serde would also read a
+/// struct from an array of its fields' values.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
@@ -23,12 +27,56 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => {
-                let text = rejection.body_text();
-                Err(ApiError::invalid(&rejected_field(&text), format!("请求内容有误：{text}")))
-            }
+        let (headers, body) = body_of(req, state).await?;
+        json_object(&headers, &body).map(ApiJson)
+    }
+}
+
+/// Like [`ApiJson`], but an empty body is `T::default()`: for bodies a caller may leave out.
+#[derive(Debug)]
+pub struct OptionalApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let (headers, body) = body_of(req, state).await?;
+        if body.trim_ascii().is_empty() {
+            return Ok(OptionalApiJson(T::default()));
+        }
+        json_object(&headers, &body).map(OptionalApiJson)
+    }
+}
+
+/// The request's headers and body.
+async fn body_of<S: Send + Sync>(req: Request, state: &S) -> Result<(HeaderMap, Bytes), ApiError> {
+    let headers = req.headers().clone();
+    let body = Bytes::from_request(req, state).await.map_err(|rejection| {
+        ApiError::invalid("body", format!("请求内容有误：{}", rejection.body_text()))
+    })?;
+    Ok((headers, body))
+}
+
+/// `body` read as a `T` from a JSON object sent with a JSON content type.
+fn json_object<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    if !json {
+        return Err(ApiError::invalid(
+            "body",
+            "请求内容须为 JSON（content-type: application/json）",
+        ));
+    }
+    if body.trim_ascii_start().first() != Some(&b'{') {
+        return Err(ApiError::invalid("body", "请求内容须为 JSON 对象（{ … }）"));
+    }
+    match Json::<T>::from_bytes(body) {
+        Ok(Json(value)) => Ok(value),
+        Err(rejection) => {
+            let text = rejection.body_text();
+            Err(ApiError::invalid(&rejected_field(&text), format!("请求内容有误：{text}")))
         }
     }
 }

@@ -63,13 +63,15 @@ pub enum BulkOutcome {
     Loaded {
         /// The new record.
         person: PersonId,
-        /// What the registry snapshot said of the row.
-        registry: RegistryCheck,
+        /// The fields where the row differs from the registry snapshot, whose values were
+        /// stored (R2.8): `before` is the row's value, `after` the registry's. A number the
+        /// snapshot lacks is no difference: `registry reconcile` lists those.
+        registry_differences: Vec<FieldDiff>,
     },
     /// [`BulkMode::Check`]: the rules accept the row; loading would enter it.
     Accepted {
-        /// What the registry snapshot says of the row.
-        registry: RegistryCheck,
+        /// As for [`BulkOutcome::Loaded`]: the registry's values a load would store.
+        registry_differences: Vec<FieldDiff>,
     },
     /// The number is held by the same person: nothing entered again.
     AlreadyPresent {
@@ -81,16 +83,6 @@ pub enum BulkOutcome {
     /// The rules of entry refused the row; an occupied number is
     /// [`personbase_domain::rules::RuleId::OccupiedNumber`] with the holder in the details.
     Refused(Refusal),
-}
-
-/// What the registry snapshot says of a row that is entered (R2.8, R2.16): the import
-/// reports it field by field, and a person corrects the legacy system. A number the
-/// snapshot lacks is no difference here: `registry reconcile` lists those.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RegistryCheck {
-    /// The fields where the row differs from the registry, whose values were stored (or
-    /// would be): `before` is the row's value, `after` the registry's.
-    pub differences: Vec<FieldDiff>,
 }
 
 /// Whether a batch is written or only checked.
@@ -173,10 +165,8 @@ enum Step {
     /// one the person does not have yet.
     Present { holder: PersonId, enrol: Option<(BusinessLine, AgencyId)> },
     /// Accepted: the record to insert (in the chunk's list of new records), the rules to
-    /// journal, and what the registry said (its differences are journaled too).
-    Enter { rules: Vec<RuleId>, registry: RegistryCheck },
-    /// [`BulkMode::Check`]: accepted, nothing to write.
-    Accepted(RegistryCheck),
+    /// journal, and where the registry's values replaced the row's (journaled too).
+    Enter { rules: Vec<RuleId>, differences: Vec<FieldDiff> },
     /// Refused by the rules of entry.
     Refused(Refusal),
 }
@@ -228,13 +218,9 @@ impl Batch<'_> {
                 holder.map(|h| h.id),
             );
             steps.push(match decision {
-                Ok(plan) if !loading => {
-                    Step::Accepted(RegistryCheck { differences: plan.registry_differences })
-                }
                 Ok(plan) => {
                     new.push(plan.person);
-                    let registry = RegistryCheck { differences: plan.registry_differences };
-                    Step::Enter { rules: plan.rules, registry }
+                    Step::Enter { rules: plan.rules, differences: plan.registry_differences }
                 }
                 Err(refusal) => Step::Refused(refusal),
             });
@@ -245,8 +231,8 @@ impl Batch<'_> {
                     BulkOutcome::AlreadyPresent { person: holder, enrolment_added: false }
                 }
                 Step::Refused(refusal) => BulkOutcome::Refused(refusal),
-                Step::Enter { registry, .. } | Step::Accepted(registry) => {
-                    BulkOutcome::Accepted { registry }
+                Step::Enter { differences, .. } => {
+                    BulkOutcome::Accepted { registry_differences: differences }
                 }
             }));
             return Ok(0);
@@ -300,7 +286,7 @@ impl Batch<'_> {
                 Step::Present { holder, enrol: Some((line, agency)) } => {
                     opening.push((*holder, *line, *agency));
                 }
-                Step::Present { enrol: None, .. } | Step::Accepted(_) | Step::Refused(_) => {}
+                Step::Present { enrol: None, .. } | Step::Refused(_) => {}
             }
         }
         let enrolments = insert_enrolments(&mut self.tx, &opening, self.now).await?;
@@ -313,17 +299,17 @@ impl Batch<'_> {
         for (row, step) in rows.iter().zip(steps) {
             let mut entries = Vec::with_capacity(3);
             match step {
-                Step::Enter { rules, registry } => {
+                Step::Enter { rules, differences } => {
                     let person =
                         entered.next().ok_or_else(|| crate::people::not_returned("persons"))?;
                     let id = person.id;
                     entries.push(created(&self.operator, self.agency.id, row, person, &rules));
-                    if !registry.differences.is_empty() {
+                    if !differences.is_empty() {
                         entries.push(registry_differs(
                             &self.operator,
                             &self.agency,
                             id,
-                            &registry.differences,
+                            &differences,
                         ));
                     }
                     if row.enrolment.is_some() {
@@ -331,7 +317,10 @@ impl Batch<'_> {
                         entries.push(opened(&self.operator, row, enrolment));
                     }
                     loaded += 1;
-                    outcomes.push(BulkOutcome::Loaded { person: id, registry });
+                    outcomes.push(BulkOutcome::Loaded {
+                        person: id,
+                        registry_differences: differences,
+                    });
                 }
                 Step::Present { holder, enrol } => {
                     if enrol.is_some() {
@@ -347,7 +336,6 @@ impl Batch<'_> {
                     entries.push(refused(&self.operator, self.agency.id, row, &refusal));
                     outcomes.push(BulkOutcome::Refused(refusal));
                 }
-                Step::Accepted(registry) => outcomes.push(BulkOutcome::Accepted { registry }),
             }
             sealed.extend(entries.into_iter().map(|e| chain.seal(self.now, e)));
         }

@@ -90,7 +90,7 @@ use std::sync::Arc;
 use personbase_domain::{Clock, Policy};
 
 pub use auth::ApiKey;
-pub use bulk::{BulkMode, BulkOutcome, BulkRow, RegistryCheck};
+pub use bulk::{BulkMode, BulkOutcome, BulkRow};
 pub use db::Durability;
 pub use documents::{DocumentInfo, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, NewDocument};
 pub use error::{Result, StoreError};

@@ -8,7 +8,7 @@ mod common;
 use common::{new_person, ssn, world};
 use personbase_domain::rules::RuleId;
 use personbase_domain::{BusinessLine, Field};
-use personbase_store::{BulkMode, BulkOutcome, BulkRow, RegistryCheck};
+use personbase_store::{BulkMode, BulkOutcome, BulkRow};
 
 fn row(
     n: u64,
@@ -38,7 +38,7 @@ async fn rows_load_with_enrolments_and_a_second_load_enters_nothing_again() {
     ];
 
     let checked = w.store.load_batch(&w.employment_op, &rows, BulkMode::Check).await.unwrap();
-    assert_eq!(checked[0], BulkOutcome::Accepted { registry: RegistryCheck::default() });
+    assert_eq!(checked[0], BulkOutcome::Accepted { registry_differences: vec![] });
     assert_eq!(checked[1], BulkOutcome::AlreadyPresent { person: held.id, enrolment_added: false });
     assert!(w.store.person_by_ssn(&ssn("23010319850505002")).await.unwrap().is_none());
 
@@ -215,8 +215,8 @@ async fn a_batch_in_chunks_does_exactly_what_its_rows_one_by_one_do() {
             let repeat = repeat || (i % 17 == 9 && i % 10 != 3 && i % 10 != 7 && i % 13 != 5);
             match (check, load) {
                 (
-                    BulkOutcome::Accepted { registry: a },
-                    BulkOutcome::Loaded { registry: b, .. },
+                    BulkOutcome::Accepted { registry_differences: a },
+                    BulkOutcome::Loaded { registry_differences: b, .. },
                 ) => assert_eq!(a, b, "row {i} of {n}"),
                 (
                     BulkOutcome::AlreadyPresent { person: a, .. },
@@ -304,15 +304,13 @@ async fn the_registry_prevails_and_the_outcome_says_what_differed() {
     let loaded = w.store.load_batch(&w.employment_op, &rows, BulkMode::Load).await.unwrap();
 
     let registry_of = |o: &BulkOutcome| match o {
-        BulkOutcome::Loaded { registry, .. } | BulkOutcome::Accepted { registry } => {
-            registry.clone()
-        }
+        BulkOutcome::Loaded { registry_differences, .. }
+        | BulkOutcome::Accepted { registry_differences } => registry_differences.clone(),
         other => panic!("{other:?}"),
     };
     for outcomes in [&checked, &loaded] {
         let first = registry_of(&outcomes[0]);
         let fields: Vec<_> = first
-            .differences
             .iter()
             .map(|d| (d.field, d.before.clone().unwrap(), d.after.clone().unwrap()))
             .collect();
@@ -323,7 +321,7 @@ async fn the_registry_prevails_and_the_outcome_says_what_differed() {
                 (Field::Ethnicity, "01".to_owned(), "03".to_owned()),
             ]
         );
-        assert_eq!(registry_of(&outcomes[1]), RegistryCheck::default());
+        assert_eq!(registry_of(&outcomes[1]), Vec::new());
     }
     let BulkOutcome::Loaded { person, .. } = loaded[0] else { panic!("{:?}", loaded[0]) };
     assert_eq!(w.store.person(person).await.unwrap().name.as_str(), "李丽娜");

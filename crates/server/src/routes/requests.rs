@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::CurrentOperator;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::input::{ApiJson, ApiPath, ChangeInput};
+use crate::input::{ApiJson, ApiPath, ChangeInput, OptionalApiJson};
 use crate::views::{DecisionView, MaskedPerson, RequestView};
 
 /// The decision on a proposed change, without writing anything. A refusal is a 200 with
@@ -134,31 +134,6 @@ pub(crate) struct SignOffInput {
     comment: Option<String>,
 }
 
-/// The sign-off's optional body: nothing, or a JSON object sent as JSON (an array or a
-/// string is refused, as serde would read a struct from an array).
-fn sign_off_input(headers: &axum::http::HeaderMap, body: &[u8]) -> Result<SignOffInput, ApiError> {
-    let text = body.trim_ascii();
-    if text.is_empty() {
-        return Ok(SignOffInput::default());
-    }
-    let json = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
-    if !json {
-        return Err(ApiError::invalid(
-            "body",
-            "请求内容须为 JSON（content-type: application/json）",
-        ));
-    }
-    match serde_json::from_slice::<Value>(text) {
-        Ok(object @ Value::Object(_)) => serde_json::from_value(object)
-            .map_err(|e| ApiError::invalid("comment", format!("请求内容有误：{e}"))),
-        Ok(_) => Err(ApiError::invalid("body", "请求内容须为 JSON 对象，如 {\"comment\": \"…\"}")),
-        Err(e) => Err(ApiError::invalid("body", format!("请求内容不是有效的 JSON：{e}"))),
-    }
-}
-
 /// Signs off a request for the operator's own agency, in the required order (R2.2, R2.3); the
 /// last sign-off makes it effective. The body (`{"comment": "…"}`) is optional.
 #[utoipa::path(post, path = "/api/v1/requests/{id}/sign-off", tag = "requests",
@@ -170,10 +145,8 @@ pub(crate) async fn sign_off(
     State(state): State<AppState>,
     me: CurrentOperator,
     ApiPath(id): ApiPath<i64>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    OptionalApiJson(input): OptionalApiJson<SignOffInput>,
 ) -> ApiResult<Json<RequestView>> {
-    let input = sign_off_input(&headers, &body)?;
     let comment = input.comment.as_deref();
     let request = state.store.sign_off_noting(&me.operator, RequestId(id), comment).await?;
     tracing::info!(
