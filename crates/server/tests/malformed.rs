@@ -64,9 +64,8 @@ async fn a_value_of_the_wrong_type_names_its_field_not_its_value() {
 async fn a_body_that_is_an_array_is_refused_though_serde_would_read_the_struct_from_it() {
     let world = World::new().await;
     // `[login, password]` would otherwise log in, and `["reason"]` would unmask.
-    let (status, body) = world
-        .call(Method::POST, "/api/v1/session", None, Some(json!(["si", "password"])))
-        .await;
+    let (status, body) =
+        world.call(Method::POST, "/api/v1/session", None, Some(json!(["si", "password"]))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["details"]["field"], "body", "{body}");
     let (status, body) =
